@@ -1,0 +1,122 @@
+# aimx: one static musl multicall binary. `make` builds ./aimx, `make check` tests it.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+
+DEPS     = build/deps
+MUSL_CC ?= musl-gcc
+HOST_CC ?= gcc
+
+VERSION_TAG  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+VERSION_DATE := $(shell date -u -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s) +%Y-%m-%d)
+VERSION_ARCH := $(shell uname -m)-linux-musl
+VERSION_DEFS  = -DAIMX_VERSION_TAG='"$(VERSION_TAG)"' -DAIMX_VERSION_HASH='"$(VERSION_HASH)"' \
+                -DAIMX_VERSION_TRIPLE='"$(VERSION_ARCH)"' -DAIMX_VERSION_DATE='"$(VERSION_DATE)"'
+
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-format-nonliteral
+CSTD     = -std=c11 -D_GNU_SOURCE
+INCS     = -I. -Ilib -Ibuild/gen -I$(DEPS)/include
+LIBS     = -lbearssl -lmd4c -lcjson -linih
+
+MUSL_CFLAGS = $(CSTD) $(WARN) -Os -fno-strict-aliasing -ffunction-sections -fdata-sections $(INCS)
+MUSL_LDFLAGS = -static -Wl,--gc-sections -s -L$(DEPS)/lib
+ASAN_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all $(INCS)
+ASAN_LDFLAGS = -fsanitize=address,undefined -L$(DEPS)/asan/lib
+
+LIB_SRC     := $(sort $(wildcard lib/*.c))
+APPLET_SRC  := $(sort $(wildcard applets/*.c))
+UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
+APPLETS     := $(basename $(notdir $(APPLET_SRC)))
+
+MUSL_LIB_OBJ    := $(LIB_SRC:%.c=build/musl/%.o)
+MUSL_APPLET_OBJ := $(APPLET_SRC:%.c=build/musl/%.o)
+ASAN_LIB_OBJ    := $(LIB_SRC:%.c=build/asan/%.o)
+MUSL_UNIT_OBJ   := $(UNIT_SRC:%.c=build/musl/%.o)
+ASAN_UNIT_OBJ   := $(UNIT_SRC:%.c=build/asan/%.o)
+
+.PHONY: all deps bootstrap check unit integration run install clean bench
+
+all: aimx
+
+bootstrap:
+	scripts/bootstrap
+
+deps: $(DEPS)/.built-v1
+
+$(DEPS)/.built-v1: scripts/deps
+	scripts/deps
+
+build/gen/usage.h: scripts/mkusage $(APPLET_SRC)
+	@mkdir -p build/gen
+	scripts/mkusage $@ $(APPLET_SRC)
+
+build/gen/unit_suites.h: $(UNIT_SRC)
+	@mkdir -p build/gen
+	{ echo '/* Generated from tests/unit/*.c; do not edit. */'; \
+	  sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $(UNIT_SRC); } > $@.tmp && mv $@.tmp $@
+
+build/musl/%.o: %.c $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_CFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
+
+build/musl/aimx.o: aimx.c $(DEPS)/.built-v1 build/gen/usage.h
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(VERSION_DEFS) -MMD -MP -c $< -o $@
+
+build/musl/lib/version.o: lib/version.c $(DEPS)/.built-v1 FORCE
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_CFLAGS) $(VERSION_DEFS) -MMD -MP -c $< -o $@
+
+build/asan/lib/version.o: lib/version.c $(DEPS)/.built-v1 FORCE
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(ASAN_CFLAGS) $(VERSION_DEFS) -MMD -MP -c $< -o $@
+
+FORCE:
+
+aimx: build/musl/aimx.o $(MUSL_APPLET_OBJ) $(MUSL_LIB_OBJ)
+	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
+
+build/unit-musl: $(MUSL_UNIT_OBJ) $(MUSL_LIB_OBJ)
+	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
+
+build/unit-asan: $(ASAN_UNIT_OBJ) $(ASAN_LIB_OBJ)
+	$(HOST_CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+
+unit: build/unit-musl build/unit-asan
+	cd tests/unit && ../../build/unit-musl
+	cd tests/unit && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ../../build/unit-asan
+
+integration: aimx
+	AIMX_BIN=$(CURDIR)/aimx /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+
+check: bootstrap
+	$(MAKE) deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) integration
+
+run: aimx
+	scripts/run-dev
+
+bench: aimx
+	bench/run
+
+install: aimx
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 aimx $(DESTDIR)$(BINDIR)/aimx
+	for a in $(APPLETS); do ln -sf aimx $(DESTDIR)$(BINDIR)/aimx-$$a; done
+	for m in man/*.1; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in man/*.5; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
+
+clean:
+	rm -rf build/musl build/asan build/gen build/unit-musl build/unit-asan aimx
+
+-include $(shell find build/musl build/asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,141 @@
+/* aimx.c: the multicall entry point; picks the applet from argv[0] or the first argument. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applets/applets.h"
+#include "cli.h"
+#include "paths.h"
+#include "usage.h"
+#include "version.h"
+
+struct applet {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+};
+
+/* The one applet table: name, entry point, --help text (from the file's comment block), summary. */
+static const struct applet applets[] = {
+	{"config", applet_config, USAGE_config, "check a config.toml and print a summary"},
+	{"dkim-keygen", applet_dkim_keygen, USAGE_dkim_keygen, "generate the DKIM key pair and print its DNS record"},
+	{"doctor", applet_doctor, USAGE_doctor, "report configuration, service, mailbox and DNS health"},
+	{"hooks", applet_hooks, USAGE_hooks, "list, create and delete mailbox hooks"},
+	{"ingest", applet_ingest, USAGE_ingest, "store one message from stdin as the SMTP path would"},
+	{"logs", applet_logs, USAGE_logs, "show the daemon's log"},
+	{"mailboxes", applet_mailboxes, USAGE_mailboxes, "list, create, show and delete mailboxes"},
+	{"mcp", applet_mcp, USAGE_mcp, "stdio MCP server for AI agents"},
+	{"portcheck", applet_portcheck, USAGE_portcheck, "check inbound and outbound port 25"},
+	{"send", applet_send, USAGE_send, "send a message through the daemon"},
+	{"serve", applet_serve, USAGE_serve, "run the SMTP server and control socket daemon"},
+	{"setup", applet_setup, USAGE_setup, "configure this host as an aimx mail server"},
+	{"uninstall", applet_uninstall, USAGE_uninstall, "remove the service and the binary"},
+	{"version", applet_version, USAGE_version, "print client and daemon versions"},
+};
+
+static const struct {
+	const char *alias, *name;
+} aliases[] = {{"mailbox", "mailboxes"}, {"hook", "hooks"}};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct applet *applet_find(const char *name)
+{
+	for (size_t i = 0; i < COUNT(aliases); i++)
+		if (strcmp(name, aliases[i].alias) == 0)
+			name = aliases[i].name;
+	for (size_t i = 0; i < COUNT(applets); i++)
+		if (strcmp(name, applets[i].name) == 0)
+			return &applets[i];
+	return NULL;
+}
+
+static void print_list(FILE *out)
+{
+	for (size_t i = 0; i < COUNT(applets); i++)
+		fprintf(out, "%s\n", applets[i].name);
+}
+
+static void print_help(void)
+{
+	printf("usage: aimx [--data-dir DIR] APPLET [ARGS...]\n"
+	       "       aimx-APPLET [ARGS...]   (through a symlink)\n"
+	       "       aimx --list | --version | --help\n\n"
+	       "aimx is a self-hosted mail server for AI agents.\n\n"
+	       "Applets:\n");
+	for (size_t i = 0; i < COUNT(applets); i++)
+		printf("  %-12s %s\n", applets[i].name, applets[i].summary);
+	printf("\nRun 'aimx APPLET --help' for an applet's usage.\n");
+}
+
+static int unknown_applet(const char *name)
+{
+	fprintf(stderr, "aimx: unknown applet '%s'; the applets are:\n", name);
+	print_list(stderr);
+	return EXIT_USAGE;
+}
+
+static int run_applet(const struct applet *a, int argc, char **argv)
+{
+	argv[0] = (char *)a->name;
+	if (argc > 1 && cli_is_help(argv[1])) {
+		fputs(a->usage, stdout);
+		return EXIT_OK;
+	}
+	return a->main(argc, argv);
+}
+
+/* Leading global options: --data-dir DIR, --list, --version/-V, --help/-h. */
+static int global_options(int *argc, char ***argv, int *done)
+{
+	*done = 1;
+	while (*argc > 1 && (*argv)[1][0] == '-') {
+		const char *opt = (*argv)[1];
+		if (cli_is_help(opt)) {
+			print_help();
+			return EXIT_OK;
+		} else if (strcmp(opt, "--list") == 0) {
+			print_list(stdout);
+			return EXIT_OK;
+		} else if (strcmp(opt, "--version") == 0 || strcmp(opt, "-V") == 0) {
+			printf("%s\n", aimx_version_line());
+			return EXIT_OK;
+		} else if (strcmp(opt, "--data-dir") == 0 && *argc > 2) {
+			paths_set_data_dir((*argv)[2]);
+			*argc -= 2;
+			*argv += 2;
+		} else if (strncmp(opt, "--data-dir=", 11) == 0) {
+			paths_set_data_dir(opt + 11);
+			*argc -= 1;
+			*argv += 1;
+		} else {
+			fprintf(stderr, "aimx: unknown option '%s'\n", opt);
+			return EXIT_USAGE;
+		}
+	}
+	*done = 0;
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	if (strncmp(base, "aimx-", 5) == 0) {
+		const struct applet *a = applet_find(base + 5);
+		return a ? run_applet(a, argc, argv) : unknown_applet(base + 5);
+	}
+	int done;
+	int rc = global_options(&argc, &argv, &done);
+	if (done)
+		return rc;
+	if (argc < 2) {
+		print_help();
+		return EXIT_USAGE;
+	}
+	const struct applet *a = applet_find(argv[1]);
+	if (!a)
+		return unknown_applet(argv[1]);
+	return run_applet(a, argc - 1, argv + 1);
+}

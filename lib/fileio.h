@@ -1,0 +1,27 @@
+/* fileio.h: whole-file reads and atomic, durable file writes. */
+#ifndef AIMX_FILEIO_H
+#define AIMX_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+/* Write `len` bytes to `path` atomically and durably: a temp file ".<name>.tmp.<pid>" in
+ * the same directory (O_EXCL), write all, fchmod(mode), fchown(uid, gid) unless uid is
+ * (uid_t)-1, fsync, rename over `path`, fsync the directory. On any failure the temp file
+ * is removed and `path` is untouched. Returns 0, or -1 with errno set. */
+int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid,
+		      gid_t gid);
+
+/* fsync the directory that contains `path` (or `path` itself if is_dir). 0 or -1/errno. */
+int fsync_parent_dir(const char *path);
+int fsync_dir(const char *dir);
+
+/* Append the whole file to `out` (out->limit is honoured: E2BIG). 0 or -1/errno. */
+int file_read_all(const char *path, struct buf *out);
+
+/* write(2) until done, retrying EINTR and short writes. 0 or -1/errno. */
+int write_all(int fd, const void *data, size_t len);
+
+#endif
