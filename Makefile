@@ -56,7 +56,7 @@ build/gen/usage.h: scripts/mkusage $(APPLET_SRC)
 
 build/gen/unit_suites.h: $(UNIT_SRC)
 	@mkdir -p build/gen
-	{ echo '/* Generated from tests/unit/*.c; do not edit. */'; \
+	{ echo '/* Generated from the unit test sources; do not edit. */'; \
 	  sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $(UNIT_SRC); } > $@.tmp && mv $@.tmp $@
 
 build/musl/%.o: %.c $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h

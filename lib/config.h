@@ -16,6 +16,19 @@ enum hook_event { HOOK_ON_RECEIVE = 0, HOOK_AFTER_SEND = 1 };
 #define HOOK_TIMEOUT_MAX     600
 #define OWNER_NAME_MAX       32
 
+/* Keys of each table, in canonical write order; key_line[] records where each was set. */
+enum top_key {
+	TOPK_DOMAIN, TOPK_DATA_DIR, TOPK_DKIM_SELECTOR, TOPK_TRUST, TOPK_TRUSTED_SENDERS,
+	TOPK_VERIFY_HOST, TOPK_ENABLE_IPV6, TOPK_SIGNATURE, TOPK_UPGRADE_MANIFEST, TOPK_COUNT
+};
+enum mailbox_key {
+	MBK_ADDRESS, MBK_OWNER, MBK_TRUST, MBK_TRUSTED_SENDERS, MBK_ALLOW_ROOT_CATCHALL, MBK_COUNT
+};
+enum hook_key {
+	HOOKK_NAME, HOOKK_EVENT, HOOKK_TYPE, HOOKK_CMD, HOOKK_FIRE_ON_UNTRUSTED, HOOKK_TIMEOUT_SECS,
+	HOOKK_COUNT
+};
+
 struct strlist {
 	char **v;
 	size_t n;
@@ -30,6 +43,7 @@ struct hook {
 	int fire_on_untrusted;
 	unsigned timeout_secs;
 	int line; /* source line of its [[mailboxes.X.hooks]] header, 0 if built in code */
+	int key_line[HOOKK_COUNT];
 };
 
 struct mailbox {
@@ -45,6 +59,7 @@ struct mailbox {
 	size_t nhooks;
 	int inactive; /* owner does not resolve through getpwnam: no mail is delivered */
 	int line;     /* source line of its [mailboxes.X] header, 0 if built in code */
+	int key_line[MBK_COUNT];
 };
 
 struct config {
@@ -59,6 +74,7 @@ struct config {
 	char *upgrade_release_manifest_url; /* [upgrade] release_manifest_url, NULL when absent */
 	struct mailbox *mailboxes;
 	size_t nmailboxes;
+	int key_line[TOPK_COUNT];
 };
 
 /* One finding: printed as "FILE:LINE: KEY: MESSAGE" (LINE and KEY omitted when unknown). */
@@ -110,7 +126,8 @@ size_t config_hook_count(const struct config *cfg);
 const char *trust_mode_name(enum trust_mode t);
 const char *hook_event_name(enum hook_event e);
 
-/* SHA-256 over event 0x1F cmd[0] 0x1F ... cmd[n-1] 0x1F ('1'|'0'): first 6 bytes, lowercase hex. */
+/* SHA-256 over event 0x1F cmd[0] 0x1F ... cmd[n-1] 0x1F then ONE byte 0x01 or 0x00 (fire_on_untrusted,
+ * the raw byte value as upstream hashes it, not an ASCII digit): first 6 bytes, lowercase hex. */
 void hook_derive_name(const struct hook *h, char out[HOOK_DERIVED_LEN + 1]);
 int hook_name_valid(const char *name);
 
