@@ -650,6 +650,7 @@ int config_parse(const char *text, size_t len, const char *filename, struct conf
 		load_error(&ld, 0, NULL, "out of memory");
 	if (config_validate(cfg, filename, rep) < 0)
 		ld.errors++;
+	config_report_sort(rep);
 	free(ld.mb_explicit);
 	free(ld.stdin_keys);
 	toml_scan_free(&scan);

@@ -58,6 +58,24 @@ static void issue_print(const struct config_issue *it, const char *prefix, FILE 
 	fprintf(out, ": %s\n", it->message);
 }
 
+/* Stable insertion sort by line, so a report reads top to bottom like the file. */
+static void issues_sort(struct config_issue *list, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct config_issue it = list[i];
+		size_t j = i;
+		for (; j > 0 && list[j - 1].line > it.line; j--)
+			list[j] = list[j - 1];
+		list[j] = it;
+	}
+}
+
+void config_report_sort(struct config_report *rep)
+{
+	issues_sort(rep->errors, rep->nerrors);
+	issues_sort(rep->warnings, rep->nwarnings);
+}
+
 void config_report_print(const struct config_report *rep, FILE *out)
 {
 	for (size_t k = 0; k < rep->nerrors; k++)

@@ -11,4 +11,7 @@ void report_error(struct config_report *rep, const char *file, int line, const c
 void report_warning(struct config_report *rep, const char *file, int line, const char *key,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Order errors and warnings by line (stable). */
+void config_report_sort(struct config_report *rep);
+
 #endif

@@ -58,8 +58,10 @@ static void check_owner(struct checker *ck, struct mailbox *m, const char *label
 			       "inactive — create the user or update config.toml",
 			       m->name, m->owner);
 	}
+	char flag_label[LABEL_MAX];
+	snprintf(flag_label, sizeof(flag_label), "mailboxes.%s.allow_root_catchall", m->name);
 	if (m->allow_root_catchall && !catchall)
-		check_error(ck, line_or(m->key_line[MBK_ALLOW_ROOT_CATCHALL], m->line), label,
+		check_error(ck, line_or(m->key_line[MBK_ALLOW_ROOT_CATCHALL], m->line), flag_label,
 			    "mailbox '%s' sets allow_root_catchall=true but is not a catchall "
 			    "(*@%s); remove the flag or change the address",
 			    m->name, c->domain ? c->domain : "");
@@ -81,52 +83,75 @@ static void check_owner(struct checker *ck, struct mailbox *m, const char *label
 			       m->name);
 }
 
+/* "mailboxes.M.hooks[J].FIELD" into label. */
+static const char *hook_label(char label[LABEL_MAX], const struct mailbox *m, size_t j,
+			      const char *field)
+{
+	snprintf(label, LABEL_MAX, "mailboxes.%s.hooks[%zu]%s%s", m->name, j, field ? "." : "",
+		 field ? field : "");
+	return label;
+}
+
+static void check_cmd(struct checker *ck, const struct mailbox *m, const struct hook *h,
+		      const char *label, const char *who)
+{
+	int line = line_or(h->key_line[HOOKK_CMD], h->line);
+	if (h->line && !h->key_line[HOOKK_CMD])
+		return; /* missing `cmd` was already reported by the loader */
+	if (h->cmd.n == 0)
+		check_error(ck, line, label,
+			    "hook '%s' on mailbox '%s' has empty `cmd`: `cmd` must be a non-empty "
+			    "argv array, e.g. `cmd = [\"/bin/echo\", \"hi\"]`",
+			    who, m->name);
+	else if (h->cmd.v[0][strspn(h->cmd.v[0], " \t")] == '\0')
+		check_error(ck, line, label, "hook '%s' on mailbox '%s' has blank `cmd[0]`", who,
+			    m->name);
+	else if (h->cmd.v[0][0] != '/')
+		check_error(ck, line, label,
+			    "hook '%s' on mailbox '%s' has non-absolute `cmd[0]` '%s': use an "
+			    "absolute path (e.g. `/bin/echo` instead of `echo`)",
+			    who, m->name, h->cmd.v[0]);
+}
+
+static void check_timeout(struct checker *ck, const struct mailbox *m, const struct hook *h,
+			  const char *label, const char *who)
+{
+	int line = line_or(h->key_line[HOOKK_TIMEOUT_SECS], h->line);
+	if (h->timeout_secs == 0)
+		check_error(ck, line, label,
+			    "hook '%s' on mailbox '%s' has `timeout_secs = 0`: must be > 0", who,
+			    m->name);
+	else if (h->timeout_secs > HOOK_TIMEOUT_MAX)
+		check_error(ck, line, label,
+			    "hook '%s' on mailbox '%s' has `timeout_secs = %u` which exceeds the max "
+			    "of %d",
+			    who, m->name, h->timeout_secs, HOOK_TIMEOUT_MAX);
+}
+
 static void check_hook(struct checker *ck, const struct mailbox *m, struct hook *h, size_t j)
 {
 	char label[LABEL_MAX];
 	const char *who = h->name ? h->name : "<anonymous>";
-	snprintf(label, sizeof(label), "mailboxes.%s.hooks[%zu]", m->name, j);
 	if (h->name && !hook_name_valid(h->name))
-		check_error(ck, line_or(h->key_line[HOOKK_NAME], h->line), label,
+		check_error(ck, line_or(h->key_line[HOOKK_NAME], h->line),
+			    hook_label(label, m, j, "name"),
 			    "invalid hook name '%s' on mailbox '%s': must match "
 			    "[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}",
 			    h->name, m->name);
-	int cmd_line = line_or(h->key_line[HOOKK_CMD], h->line);
-	if (h->key_line[HOOKK_CMD] || !h->line) {
-		if (h->cmd.n == 0)
-			check_error(ck, cmd_line, label,
-				    "hook '%s' on mailbox '%s' has empty `cmd`: `cmd` must be a "
-				    "non-empty argv array, e.g. `cmd = [\"/bin/echo\", \"hi\"]`",
-				    who, m->name);
-		else if (h->cmd.v[0][strspn(h->cmd.v[0], " \t")] == '\0')
-			check_error(ck, cmd_line, label, "hook '%s' on mailbox '%s' has blank `cmd[0]`",
-				    who, m->name);
-		else if (h->cmd.v[0][0] != '/')
-			check_error(ck, cmd_line, label,
-				    "hook '%s' on mailbox '%s' has non-absolute `cmd[0]` '%s': use an "
-				    "absolute path (e.g. `/bin/echo` instead of `echo`)",
-				    who, m->name, h->cmd.v[0]);
-	}
+	check_cmd(ck, m, h, hook_label(label, m, j, "cmd"), who);
 	if (h->type && strcmp(h->type, "cmd") != 0)
-		check_error(ck, line_or(h->key_line[HOOKK_TYPE], h->line), label,
+		check_error(ck, line_or(h->key_line[HOOKK_TYPE], h->line),
+			    hook_label(label, m, j, "type"),
 			    "hook '%s' on mailbox '%s' has unsupported type '%s': only `cmd` is "
 			    "supported",
 			    who, m->name, h->type);
 	if (h->fire_on_untrusted && h->event != HOOK_ON_RECEIVE)
-		check_error(ck, line_or(h->key_line[HOOKK_FIRE_ON_UNTRUSTED], h->line), label,
+		check_error(ck, line_or(h->key_line[HOOKK_FIRE_ON_UNTRUSTED], h->line),
+			    hook_label(label, m, j, "fire_on_untrusted"),
 			    "hook '%s' on mailbox '%s' sets `fire_on_untrusted = true` on a "
 			    "non-on_receive event: fire_on_untrusted is on_receive only",
 			    who, m->name);
-	int tline = line_or(h->key_line[HOOKK_TIMEOUT_SECS], h->line);
-	if (h->timeout_secs == 0)
-		check_error(ck, tline, label,
-			    "hook '%s' on mailbox '%s' has `timeout_secs = 0`: must be > 0", who,
-			    m->name);
-	else if (h->timeout_secs > HOOK_TIMEOUT_MAX)
-		check_error(ck, tline, label,
-			    "hook '%s' on mailbox '%s' has `timeout_secs = %u` which exceeds the max "
-			    "of %d",
-			    who, m->name, h->timeout_secs, HOOK_TIMEOUT_MAX);
+	check_timeout(ck, m, h, hook_label(label, m, j, "timeout_secs"), who);
 	if (h->name && strlen(h->name) <= HOOK_NAME_MAX)
 		snprintf(h->effective_name, sizeof(h->effective_name), "%s", h->name);
 	else
@@ -144,7 +169,7 @@ static void duplicate_error(struct checker *ck, const struct hook_ref *a, const 
 	char label[LABEL_MAX];
 	const char *n = b->hook->effective_name, *ma = a->mb->name, *mb = b->mb->name;
 	int ea = a->hook->name != NULL, eb = b->hook->name != NULL;
-	snprintf(label, sizeof(label), "mailboxes.%s.hooks[%zu]", mb, b->index);
+	hook_label(label, b->mb, b->index, eb ? "name" : NULL);
 	int line = line_or(b->hook->key_line[HOOKK_NAME], b->hook->line);
 	if (ea && eb)
 		check_error(ck, line, label,
