@@ -9,12 +9,8 @@ DEPS     = build/deps
 MUSL_CC ?= musl-gcc
 HOST_CC ?= gcc
 
-VERSION_TAG  := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-VERSION_HASH := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-VERSION_DATE := $(shell date -u -d @$$(git log -1 --format=%ct 2>/dev/null || date +%s) +%Y-%m-%d)
-VERSION_ARCH := $(shell uname -m)-linux-musl
-VERSION_DEFS  = -DAIMX_VERSION_TAG='"$(VERSION_TAG)"' -DAIMX_VERSION_HASH='"$(VERSION_HASH)"' \
-                -DAIMX_VERSION_TRIPLE='"$(VERSION_ARCH)"' -DAIMX_VERSION_DATE='"$(VERSION_DATE)"'
+# build/gen/build_version.h is rewritten only when the tag or commit changes.
+VERSION_STAMP := $(shell scripts/mkversion build/gen/build_version.h)
 
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-format-nonliteral
 CSTD     = -std=c11 -D_GNU_SOURCE
@@ -38,7 +34,7 @@ ASAN_LIB_OBJ    := $(LIB_SRC:%.c=build/asan/%.o)
 MUSL_UNIT_OBJ   := $(UNIT_SRC:%.c=build/musl/%.o)
 ASAN_UNIT_OBJ   := $(UNIT_SRC:%.c=build/asan/%.o)
 
-.PHONY: all deps bootstrap check unit integration run install clean bench
+.PHONY: all deps bootstrap check unit integration run install clean
 
 all: aimx
 
@@ -67,20 +63,6 @@ build/asan/%.o: %.c $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
-build/musl/aimx.o: aimx.c $(DEPS)/.built-v1 build/gen/usage.h
-	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(VERSION_DEFS) -MMD -MP -c $< -o $@
-
-build/musl/lib/version.o: lib/version.c $(DEPS)/.built-v1 FORCE
-	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(MUSL_CFLAGS) $(VERSION_DEFS) -MMD -MP -c $< -o $@
-
-build/asan/lib/version.o: lib/version.c $(DEPS)/.built-v1 FORCE
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(ASAN_CFLAGS) $(VERSION_DEFS) -MMD -MP -c $< -o $@
-
-FORCE:
-
 aimx: build/musl/aimx.o $(MUSL_APPLET_OBJ) $(MUSL_LIB_OBJ)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -104,10 +86,7 @@ check: bootstrap
 	$(MAKE) integration
 
 run: aimx
-	scripts/run-dev
-
-bench: aimx
-	bench/run
+	./aimx serve
 
 install: aimx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

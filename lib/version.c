@@ -1,18 +1,7 @@
-/* version.c: version strings from the -D flags the Makefile passes (fallbacks dev/unknown). */
+/* version.c: version strings from build/gen/build_version.h (scripts/mkversion). */
 #include "version.h"
 
-#ifndef AIMX_VERSION_TAG
-#define AIMX_VERSION_TAG "dev"
-#endif
-#ifndef AIMX_VERSION_HASH
-#define AIMX_VERSION_HASH "unknown"
-#endif
-#ifndef AIMX_VERSION_TRIPLE
-#define AIMX_VERSION_TRIPLE "unknown-linux-musl"
-#endif
-#ifndef AIMX_VERSION_DATE
-#define AIMX_VERSION_DATE "unknown"
-#endif
+#include "build_version.h"
 
 const char *aimx_version_tag(void)
 {
