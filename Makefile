@@ -55,11 +55,11 @@ build/gen/unit_suites.h: $(UNIT_SRC)
 	{ echo '/* Generated from the unit test sources; do not edit. */'; \
 	  sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $(UNIT_SRC); } > $@.tmp && mv $@.tmp $@
 
-build/musl/%.o: %.c $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
+build/musl/%.o: %.c | $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_CFLAGS) -MMD -MP -c $< -o $@
 
-build/asan/%.o: %.c $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
+build/asan/%.o: %.c | $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 

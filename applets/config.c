@@ -70,6 +70,12 @@ int applet_config(int argc, char **argv)
 	const char *path = NULL;
 	if (argc < 2)
 		return cli_usage_error(USAGE_config, "config: missing subcommand");
+	for (int i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			fputs(USAGE_config, stdout);
+			return EXIT_OK;
+		}
+	}
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			path = argv[++i];
