@@ -2,7 +2,14 @@
  *
  * usage: aimx logs [-n N] [-f]
  *
- * Not built yet: the operator-tooling issue (#8) delivers it.
+ * Show the aimx service log: `journalctl -u aimx` under systemd; under
+ * OpenRC the tail of the .log files in /var/log/aimx, else of
+ * /var/log/messages.
+ *
+ *   -n, --lines N    show the last N lines (default 50)
+ *   -f, --follow     keep printing new lines (systemd only)
+ *
+ * Exit: 0 ok, 1 the log could not be read (a hint follows), 2 usage error.
  */
 #include "applets.h"
 #include "cli.h"

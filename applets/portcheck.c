@@ -2,7 +2,16 @@
  *
  * usage: aimx portcheck [--verify-host URL]
  *
- * Not built yet: the operator-tooling issue (#8) delivers it.
+ * Check that this host can open SMTP connections to port 25 elsewhere and
+ * that port 25 here is reachable from the internet, using the verify
+ * service. If no process holds port 25, a temporary listener answers the
+ * probe; if another program holds it, the check stops and names it.
+ * Run as root, before `aimx setup`.
+ *
+ *   --verify-host URL   probe service (default: the config's verify_host,
+ *                       else https://check.aimx.email)
+ *
+ * Exit: 0 both directions reachable, 1 a check failed, 2 usage error.
  */
 #include "applets.h"
 #include "cli.h"

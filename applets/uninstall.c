@@ -2,7 +2,14 @@
  *
  * usage: aimx uninstall [-y]
  *
- * Not built yet: the operator-tooling issue (#8) delivers it.
+ * Stop and remove the aimx service (systemd unit or OpenRC script), then
+ * delete this binary. Config (/etc/aimx), data (/var/lib/aimx), the TLS
+ * files (/etc/ssl/aimx) and the aimx-catchall user are kept; the command
+ * to wipe config and data is printed. Run as root.
+ *
+ *   -y, --yes   do not ask "Proceed with uninstall? (y/N)"
+ *
+ * Exit: 0 removed, 1 error or cancelled, 2 usage error.
  */
 #include "applets.h"
 #include "cli.h"

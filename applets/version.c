@@ -2,9 +2,13 @@
  *
  * usage: aimx version
  *
- * Print this binary's version line:
- *   AIMX (AI Mail Exchange) version <tag> (<hash>) <triple> built <date>
- * Same as `aimx --version`.
+ * Print this binary's version line, the same as `aimx --version`:
+ *   AIMX (AI Mail Exchange) version TAG (HASH) TRIPLE built DATE
+ * When the daemon answers VERSION on the control socket, also print the
+ * running server's tag, hash, target and build date; a difference means the
+ * daemon has not been restarted since the binary was replaced.
+ *
+ * Exit: 0 ok, 2 usage error.
  */
 #include <stdio.h>
 
