@@ -86,7 +86,34 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 	return a->main(argc, argv);
 }
 
-/* Leading global options: --data-dir DIR, --list, --version/-V, --help/-h. */
+/* --data-dir DIR is global: like upstream's clap flag it may come before or after the applet
+ * name, so it is taken out of argv wherever it appears (up to a "--"). Returns -1 when it
+ * lacks its value. */
+static int take_data_dir(int *argc, char **argv)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--data-dir") == 0) {
+			if (i + 1 >= *argc)
+				return -1;
+			paths_set_data_dir(argv[++i]);
+		} else if (strncmp(argv[i], "--data-dir=", 11) == 0) {
+			paths_set_data_dir(argv[i] + 11);
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
+/* Leading global options: --list, --version/-V, --help/-h. */
 static int global_options(int *argc, char ***argv, int *done)
 {
 	*done = 1;
@@ -101,14 +128,6 @@ static int global_options(int *argc, char ***argv, int *done)
 		} else if (strcmp(opt, "--version") == 0 || strcmp(opt, "-V") == 0) {
 			printf("%s\n", aimx_version_line());
 			return EXIT_OK;
-		} else if (strcmp(opt, "--data-dir") == 0 && *argc > 2) {
-			paths_set_data_dir((*argv)[2]);
-			*argc -= 2;
-			*argv += 2;
-		} else if (strncmp(opt, "--data-dir=", 11) == 0) {
-			paths_set_data_dir(opt + 11);
-			*argc -= 1;
-			*argv += 1;
 		} else {
 			fprintf(stderr, "aimx: unknown option '%s'\n", opt);
 			return EXIT_USAGE;
@@ -120,6 +139,10 @@ static int global_options(int *argc, char ***argv, int *done)
 
 int main(int argc, char **argv)
 {
+	if (take_data_dir(&argc, argv) < 0) {
+		fprintf(stderr, "aimx: --data-dir needs a directory\n");
+		return EXIT_USAGE;
+	}
 	const char *base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (strncmp(base, "aimx-", 5) == 0) {

@@ -189,3 +189,20 @@ def test_not_built_applet(aimx, isolated_env, applet):
 def test_not_built_list_is_consistent():
     assert set(NOT_BUILT) <= set(APPLETS)
     assert "config" not in NOT_BUILT and "version" not in NOT_BUILT
+
+
+def test_data_dir_is_global_after_the_applet_name(aimx, isolated_env, tmp_path):
+    cfg = REPO_ROOT / "tests" / "fixtures" / "config" / "upstream-minimal.toml"
+    for argv in (
+        [aimx, "config", "check", "--data-dir", tmp_path, "--config", cfg],
+        [aimx, "config", "--data-dir=" + str(tmp_path), "check", "--config", cfg],
+    ):
+        r = run(argv, env=isolated_env)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.startswith("ok: ")
+
+
+def test_data_dir_without_value_is_a_usage_error(aimx, isolated_env):
+    r = run([aimx, "config", "check", "--data-dir"], env=isolated_env)
+    assert r.returncode == 2
+    assert "--data-dir needs a directory" in r.stderr
