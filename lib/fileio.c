@@ -46,8 +46,7 @@ int fsync_dir(const char *dir)
 
 /* Split `path` into its directory (written to dir, "." when there is none) and the offset of
  * its last component. Trailing slashes are not part of the last component. */
-static int split_path(const char *path, char *dir, size_t dirsz, size_t *name_off,
-		      size_t *name_len)
+static int split_path(const char *path, char *dir, size_t dirsz, size_t *name_off, size_t *name_len)
 {
 	size_t end = strlen(path);
 	while (end > 1 && path[end - 1] == '/')
@@ -95,8 +94,7 @@ static int temp_name(const char *path, char *tmp, size_t tmpsz, char *dir, size_
 		errno = EINVAL;
 		return -1;
 	}
-	int n = snprintf(tmp, tmpsz, "%.*s.%s.tmp.%ld", (int)off, path, path + off,
-			 (long)getpid());
+	int n = snprintf(tmp, tmpsz, "%.*s.%s.tmp.%ld", (int)off, path, path + off, (long)getpid());
 	if (n < 0)
 		return -1;
 	if ((size_t)n >= tmpsz) {
@@ -133,7 +131,7 @@ static int fill_temp(int fd, const void *data, size_t len, mode_t mode, uid_t ui
 }
 
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid,
-		      gid_t gid)
+                      gid_t gid)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	if (temp_name(path, tmp, sizeof(tmp), dir, sizeof(dir)) < 0)
@@ -184,7 +182,8 @@ int file_read_all(const char *path, struct buf *out)
 	if (fd < 0)
 		return -1;
 	size_t start = out->len;
-	int rc = read_fd(fd, out);
+	/* Even an empty file leaves out->data a valid string. */
+	int rc = buf_reserve(out, 0) < 0 ? -1 : read_fd(fd, out);
 	int saved = errno;
 	(void)close(fd);
 	if (rc < 0) {

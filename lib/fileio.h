@@ -14,7 +14,7 @@
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, uid_t uid,
 		      gid_t gid);
 
-/* fsync the directory that contains `path` (or `path` itself if is_dir). 0 or -1/errno. */
+/* fsync the directory that contains `path`; fsync_dir syncs `dir` itself. 0 or -1/errno. */
 int fsync_parent_dir(const char *path);
 int fsync_dir(const char *dir);
 

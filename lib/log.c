@@ -154,8 +154,8 @@ static void put_key(struct log_line *l, const char *key)
 {
 	for (const char *p = key; *p; p++) {
 		char c = *p;
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			 c == '_' || c == '.' || c == '-';
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		         (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 		line_put(l, ok ? &c : "_", 1);
 	}
 }

@@ -1,4 +1,4 @@
-/* runner.c: runs every unit suite found in tests/unit/*.c and prints "N passed, N failed". */
+/* runner.c: runs every unit suite of tests/unit and prints "N passed, N failed". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
