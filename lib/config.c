@@ -441,7 +441,9 @@ static void open_mailbox(struct loader *ld, const char *name, int line)
 {
 	long k = mailbox_index(ld->cfg, name);
 	if (k >= 0 && ld->mb_explicit[k]) {
-		load_error(ld, line, NULL, "duplicate mailbox [mailboxes.%s] (first defined on line %d)",
+		char label[KEY_TEXT_MAX];
+		snprintf(label, sizeof(label), "mailboxes.%s", name);
+		load_error(ld, line, label, "duplicate mailbox [mailboxes.%s] (first defined on line %d)",
 			   name, ld->cfg->mailboxes[k].line);
 		ld->table = T_IGNORED;
 		return;
@@ -506,14 +508,31 @@ static int legacy_header(struct loader *ld, const struct toml_header *h)
 	return 1;
 }
 
+/* The header's key path written back as TOML ("mailboxes.\"a.b\".hooks"). */
+static void header_name(struct loader *ld, const struct toml_header *h, struct buf *name)
+{
+	for (size_t k = 0; k < h->path.n; k++)
+		if ((k && buf_append_char(name, '.') < 0) || toml_write_key(name, h->path.v[k]) < 0)
+			ld->oom = 1;
+}
+
 static void unknown_table(struct loader *ld, const struct toml_header *h)
 {
 	struct buf name = BUF_INIT;
-	for (size_t k = 0; k < h->path.n; k++)
-		if ((k && buf_append_char(&name, '.') < 0) || toml_write_key(&name, h->path.v[k]) < 0)
-			ld->oom = 1;
-	load_error(ld, h->line, NULL, "unknown table [%s%s]", h->kind == TOML_ARRAY_TABLE ? "[" : "",
-		   name.data ? name.data : "");
+	header_name(ld, h, &name);
+	const char *n = name.data ? name.data : "";
+	const char *open = h->kind == TOML_ARRAY_TABLE ? "[[" : "[";
+	const char *close = h->kind == TOML_ARRAY_TABLE ? "]]" : "]";
+	load_error(ld, h->line, n, "unknown table %s%s%s", open, n, close);
+	buf_free(&name);
+}
+
+static void hooks_not_array(struct loader *ld, const struct toml_header *h)
+{
+	struct buf name = BUF_INIT;
+	header_name(ld, h, &name);
+	const char *n = name.data ? name.data : "";
+	load_error(ld, h->line, n, "hooks must be an array of tables: write [[%s]]", n);
 	buf_free(&name);
 }
 
@@ -531,13 +550,12 @@ static void open_section(struct loader *ld, const struct toml_header *h)
 	else if (!table && path_is(p, 3, "mailboxes", "hooks"))
 		open_hook(ld, p->v[1], h->line);
 	else if (table && path_is(p, 3, "mailboxes", "hooks"))
-		load_error(ld, h->line, NULL, "hooks must be an array of tables: write [[mailboxes.%s.hooks]]",
-			   p->v[1]);
+		hooks_not_array(ld, h);
 	else if (table && path_is(p, 1, "upgrade", NULL) && !ld->upgrade_seen) {
 		ld->upgrade_seen = h->line;
 		ld->table = T_UPGRADE;
 	} else if (table && path_is(p, 1, "upgrade", NULL))
-		load_error(ld, h->line, NULL, "duplicate table [upgrade] (first on line %d)",
+		load_error(ld, h->line, "upgrade", "duplicate table [upgrade] (first on line %d)",
 			   ld->upgrade_seen);
 	else
 		unknown_table(ld, h);
@@ -570,17 +588,18 @@ static void check_required(struct loader *ld)
 	for (size_t i = 0; i < c->nmailboxes; i++) {
 		struct mailbox *m = &c->mailboxes[i];
 		char label[KEY_TEXT_MAX];
-		snprintf(label, sizeof(label), "mailboxes.%s", m->name);
+		snprintf(label, sizeof(label), "mailboxes.%s.address", m->name);
 		if (!ld->mb_explicit[i] && !m->address)
-			load_error(ld, m->line, label, "missing [mailboxes.%s] table with 'address' and 'owner'",
-				   m->name);
+			load_error(ld, m->line, label,
+				   "missing [mailboxes.%s] table with 'address' and 'owner'", m->name);
 		else if (!m->address)
 			load_error(ld, m->line, label, "missing required key 'address'");
 		for (size_t j = 0; j < m->nhooks; j++) {
 			struct hook *h = &m->hooks[j];
-			snprintf(label, sizeof(label), "mailboxes.%s.hooks[%zu]", m->name, j);
+			snprintf(label, sizeof(label), "mailboxes.%s.hooks[%zu].event", m->name, j);
 			if (!h->key_line[HOOKK_EVENT])
 				load_error(ld, h->line, label, "missing required key 'event'");
+			snprintf(label, sizeof(label), "mailboxes.%s.hooks[%zu].cmd", m->name, j);
 			if (!h->key_line[HOOKK_CMD])
 				load_error(ld, h->line, label, "missing required key 'cmd'");
 		}
