@@ -86,7 +86,7 @@ check: bootstrap
 	$(MAKE) integration
 
 run: aimx
-	./aimx serve
+	./aimx serve --dev run
 
 install: aimx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

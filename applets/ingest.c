@@ -5,21 +5,85 @@
  * Read one raw message from stdin and store it as if it had arrived over
  * SMTP: routed by RCPT to the mailbox with that address (local part compared
  * case-insensitively, else the catchall *@DOMAIN), written as Markdown with
- * TOML frontmatter in the data directory's inbox/MAILBOX/; its on_receive
- * hooks run before the command returns. The client IP is recorded as
- * 0.0.0.0. For tests, pipelines and manual imports.
+ * TOML frontmatter in the data directory's inbox/MAILBOX/ (a bundle
+ * directory when it has attachments), durably, before the command returns.
+ * There is no SMTP peer, so no received_from_ip is recorded. A message whose
+ * Message-ID this mailbox already stored in the last 24 hours is skipped.
+ * For tests, pipelines and manual imports. Prints the stored file's path.
  *
  *   --data-dir DIR   mail store (default: AIMX_DATA_DIR, else the config's
  *                    data_dir, else /var/lib/aimx)
  *
- * Needs a readable config. Exit: 0 stored, 1 error, 2 usage error.
+ * Needs a readable config. Messages over 25 MiB are refused.
+ * Exit: 0 stored (or duplicate), 1 error, 2 usage error.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "applets.h"
 #include "cli.h"
+#include "config.h"
+#include "ingest.h"
+#include "paths.h"
+#include "smtp_session.h"
+#include "usage.h"
+
+static int read_stdin(struct buf *raw)
+{
+	char chunk[65536];
+	ssize_t n;
+	raw->limit = SMTP_MAX_SIZE;
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 || buf_append(raw, chunk, (size_t)n) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int store(const struct config *cfg, const char *rcpt, const struct buf *raw)
+{
+	struct ingest_request req = {cfg, paths_data_dir(cfg->data_dir), rcpt, NULL, NULL,
+				     raw->data ? raw->data : "", raw->len, 0};
+	struct ingest_result res;
+	if (ingest_message(&req, &res) < 0) {
+		cli_error("%s", res.error);
+		return EXIT_ERR;
+	}
+	if (res.status == INGEST_DUPLICATE)
+		fprintf(stderr, "duplicate Message-ID: already stored in mailbox '%s'\n",
+			res.mailbox->name);
+	else
+		printf("%s\n", res.path);
+	return EXIT_OK;
+}
 
 int applet_ingest(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("ingest");
+	if (argc != 2)
+		return cli_usage_error(USAGE_ingest, "ingest: expected one recipient address");
+	char config_path[AIMX_PATH_MAX];
+	struct config cfg;
+	struct config_report rep = {0};
+	if (paths_config_file(config_path, sizeof(config_path)) < 0)
+		return EXIT_ERR;
+	int rc = config_load(config_path, &cfg, &rep);
+	config_report_print(&rep, stderr);
+	config_report_free(&rep);
+	if (rc < 0)
+		return EXIT_ERR;
+	struct buf raw = BUF_INIT;
+	if (read_stdin(&raw) < 0) {
+		cli_error("cannot read the message from stdin: %s",
+			  errno == E2BIG ? "it is larger than 25 MiB" : strerror(errno));
+		rc = EXIT_ERR;
+	} else {
+		umask(077);
+		rc = store(&cfg, argv[1], &raw);
+	}
+	buf_free(&raw);
+	config_free(&cfg);
+	return rc;
 }

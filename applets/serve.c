@@ -2,6 +2,7 @@
  *
  * usage: aimx serve [--bind ADDR:PORT] [--tls-cert PEM] [--tls-key PEM]
  *                   [--data-dir DIR]
+ *        aimx serve --dev DIR
  *
  * Run the mail server in the foreground, as root (normally under systemd or
  * OpenRC). It accepts SMTP with STARTTLS, stores each inbound message as
@@ -16,18 +17,144 @@
  *   --tls-key PEM      STARTTLS private key (default /etc/ssl/aimx/key.pem)
  *   --data-dir DIR     mail store (default: AIMX_DATA_DIR, else the config's
  *                      data_dir, else /var/lib/aimx)
+ *   --dev DIR          development mode (what `make run` uses): no root and no
+ *                      setup; DIR gets a config for aimx.test with a catchall
+ *                      and the mailbox "agent", data in DIR/data, the socket in
+ *                      DIR and a self-signed certificate; binds 127.0.0.1:2525
  *
  * Needs a valid config and the DKIM private key. An unreadable --tls-cert or
  * --tls-key is fatal; unreadable default files only disable STARTTLS, with a
  * warning. Refuses to start while another daemon answers on the socket.
  * Exit: 0 after a clean stop, 1 on a startup error, 2 on a usage error.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "applets.h"
 #include "cli.h"
+#include "config.h"
+#include "dev_env.h"
+#include "log.h"
+#include "mailbox_dir.h"
+#include "paths.h"
+#include "smtp_server.h"
+#include "usage.h"
+
+#define DEFAULT_BIND     "0.0.0.0:25"
+#define DEFAULT_TLS_CERT "/etc/ssl/aimx/cert.pem"
+#define DEFAULT_TLS_KEY  "/etc/ssl/aimx/key.pem"
+
+struct serve_opts {
+	const char *bind;
+	const char *tls_cert, *tls_key; /* NULL: the defaults, optional */
+	const char *dev_dir;
+};
+
+static int parse_opts(int argc, char **argv, struct serve_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char **dst = strcmp(argv[i], "--bind") == 0       ? &o->bind
+				   : strcmp(argv[i], "--tls-cert") == 0 ? &o->tls_cert
+				   : strcmp(argv[i], "--tls-key") == 0  ? &o->tls_key
+				   : strcmp(argv[i], "--dev") == 0      ? &o->dev_dir
+									: NULL;
+		if (!dst || i + 1 >= argc)
+			return cli_usage_error(USAGE_serve, "serve: unexpected argument '%s'", argv[i]);
+		*dst = argv[++i];
+	}
+	return 0;
+}
+
+/* Explicit files must load; the default ones only enable STARTTLS when present. */
+static int load_tls(const struct serve_opts *o, struct tls_server_creds *creds, int *enabled)
+{
+	char err[TLS_ERR_SIZE];
+	int explicit = o->tls_cert || o->tls_key;
+	const char *cert = o->tls_cert ? o->tls_cert : DEFAULT_TLS_CERT;
+	const char *key = o->tls_key ? o->tls_key : DEFAULT_TLS_KEY;
+	*enabled = tls_server_creds_load(creds, cert, key, err) == 0;
+	if (*enabled)
+		return 0;
+	if (explicit) {
+		cli_error("TLS cert/key not readable at %s / %s: %s", cert, key, err);
+		return -1;
+	}
+	log_event(LOG_WARN, "tls.disabled", "reason", err, NULL);
+	return 0;
+}
+
+static int load_config(const char *path, struct config *cfg)
+{
+	struct config_report rep = {0};
+	int rc = config_load(path, cfg, &rep);
+	config_report_print(&rep, stderr);
+	config_report_free(&rep);
+	return rc;
+}
+
+static int prepare_dev(struct serve_opts *o, char *config_path, size_t size)
+{
+	struct dev_env env;
+	char err[512];
+	if (dev_env_prepare(o->dev_dir, &env, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	snprintf(config_path, size, "%s", env.config_path);
+	static char cert[sizeof(env.cert_path)], key[sizeof(env.key_path)];
+	snprintf(cert, sizeof(cert), "%s", env.cert_path);
+	snprintf(key, sizeof(key), "%s", env.key_path);
+	o->tls_cert = o->tls_cert ? o->tls_cert : cert;
+	o->tls_key = o->tls_key ? o->tls_key : key;
+	o->bind = o->bind ? o->bind : DEV_BIND;
+	return 0;
+}
+
+static void banner(const struct serve_opts *o, const struct smtp_server *srv, int tls)
+{
+	fprintf(stderr, "aimx SMTP listener\n  bind:  %s\n  tls:   %s\n  data:  %s\n", o->bind,
+		tls ? "enabled" : "disabled", srv->data_dir);
+	if (o->dev_dir)
+		fprintf(stderr,
+			"dev mode: try `swaks --server %s --to %s@%s --tls` ; the message "
+			"lands in %s/inbox/%s/\n",
+			o->bind, DEV_MAILBOX, DEV_DOMAIN, srv->data_dir, DEV_MAILBOX);
+}
 
 int applet_serve(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("serve");
+	struct serve_opts o = {0};
+	char config_path[AIMX_PATH_MAX], err[256];
+	if (parse_opts(argc, argv, &o) != 0)
+		return EXIT_USAGE;
+	umask(077);
+	if (o.dev_dir ? prepare_dev(&o, config_path, sizeof(config_path)) < 0
+		      : paths_config_file(config_path, sizeof(config_path)) < 0)
+		return EXIT_ERR;
+	o.bind = o.bind ? o.bind : DEFAULT_BIND;
+	struct smtp_server srv = {.config_path = config_path};
+	if (load_config(config_path, &srv.cfg) < 0)
+		return EXIT_ERR;
+	srv.data_dir = paths_data_dir(srv.cfg.data_dir);
+	if (mkdir_p(srv.data_dir, 0755) < 0) {
+		cli_error("cannot create the data directory %s: %s", srv.data_dir, strerror(errno));
+		return EXIT_ERR;
+	}
+	static struct tls_server_creds creds;
+	int tls;
+	if (load_tls(&o, &creds, &tls) < 0)
+		return EXIT_ERR;
+	srv.tls = tls ? &creds : NULL;
+	srv.listen_fd = smtp_listen(o.bind, err, sizeof(err));
+	if (srv.listen_fd < 0) {
+		cli_error("%s", err);
+		return EXIT_ERR;
+	}
+	banner(&o, &srv, tls);
+	int rc = smtp_server_run(&srv);
+	tls_server_creds_free(&creds);
+	config_free(&srv.cfg);
+	return rc == 0 ? EXIT_OK : EXIT_ERR;
 }

@@ -18,7 +18,7 @@ struct mime_header {
 struct mime_attachment {
 	char *filename;     /* the sender's name, RFC 2231/2047-decoded to UTF-8; NULL if none */
 	char *content_type; /* lowercase "type/subtype"; "application/octet-stream" by default */
-	struct buf data;    /* transfer-decoded bytes; text/* parts re-encoded as UTF-8;
+	struct buf data;    /* transfer-decoded bytes; text parts re-encoded as UTF-8;
 			       message/rfc822 parts as their raw bytes */
 };
 

@@ -1,0 +1,173 @@
+/* ingest.c: route, parse, name and durably store one inbound message (mail.md 2.2, DECISIONS 1-5, 17). */
+#include "ingest.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "dedup.h"
+#include "filename.h"
+#include "frontmatter.h"
+#include "inbound_fields.h"
+#include "ingest_store.h"
+#include "mailbox_dir.h"
+#include "mime.h"
+#include "route.h"
+
+#define TIME_TEXT_MAX 32
+
+static int fail(struct ingest_result *res, enum ingest_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct ingest_result *res, enum ingest_status status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(res->error, sizeof(res->error), fmt, ap);
+	va_end(ap);
+	res->status = status;
+	return -1;
+}
+
+/* Everything the .md and the bundle are made of, built before the lock is taken. */
+struct parsed {
+	struct mime_message mime;
+	struct inbound_fields f;
+	struct auth_results auth;
+	char received_at[TIME_TEXT_MAX];
+	char stem_base[TIME_TEXT_MAX + SLUG_BUF];
+	struct store_file *files;
+	struct fm_attachment *meta;
+};
+
+static void parsed_free(struct parsed *p)
+{
+	mime_message_free(&p->mime);
+	inbound_fields_free(&p->f);
+	free(p->files);
+	free(p->meta);
+}
+
+static int parse(const struct ingest_request *req, const struct mailbox *mb, time_t now,
+		 struct parsed *p)
+{
+	struct tm tm;
+	memset(p, 0, sizeof(*p));
+	if (!gmtime_r(&now, &tm))
+		return -1;
+	strftime(p->received_at, sizeof(p->received_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (mime_parse(req->raw, req->len, &p->mime) < 0 ||
+	    inbound_fields_extract(&p->mime, p->received_at, &p->f) < 0)
+		return -1;
+	char slug[SLUG_BUF], day[TIME_TEXT_MAX];
+	slug_from_subject(p->f.subject, slug);
+	strftime(day, sizeof(day), "%Y-%m-%d-%H%M%S", &tm);
+	snprintf(p->stem_base, sizeof(p->stem_base), "%s-%s", day, slug);
+	struct auth_input ai = {req->raw, req->len, req->peer_ip, req->mail_from, p->f.from};
+	auth_evaluate(req->cfg, mb, &ai, &p->auth);
+	size_t n = p->mime.nattachments;
+	p->files = calloc(n + 1, sizeof(*p->files));
+	p->meta = calloc(n + 1, sizeof(*p->meta));
+	if (!p->files || !p->meta)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		const struct mime_attachment *a = &p->mime.attachments[k];
+		attachment_name_sanitize(a->filename, a->filename ? strlen(a->filename) : 0, k,
+					 p->files[k].name);
+		p->files[k].data = &a->data;
+	}
+	return 0;
+}
+
+static int render(const struct ingest_request *req, const struct mailbox *mb, struct parsed *p,
+		  const char *stem, struct buf *md)
+{
+	size_t n = p->mime.nattachments;
+	for (size_t k = 0; k < n; k++)
+		p->meta[k] = (struct fm_attachment){p->files[k].name,
+						    p->mime.attachments[k].content_type,
+						    p->mime.attachments[k].data.len, p->files[k].name};
+	struct inbound_meta m = {
+		.id = stem, .message_id = p->f.message_id, .thread_id = p->f.thread_id,
+		.from = p->f.from, .to = p->f.to, .cc = p->f.cc, .reply_to = p->f.reply_to,
+		.delivered_to = req->rcpt, .subject = p->f.subject, .date = p->f.date,
+		.received_at = p->received_at, .received_from_ip = req->peer_ip,
+		.size_bytes = req->len, .in_reply_to = p->f.in_reply_to,
+		.references = p->f.references, .list_id = p->f.list_id,
+		.auto_submitted = p->f.auto_submitted, .dkim = p->auth.dkim, .spf = p->auth.spf,
+		.dmarc = p->auth.dmarc, .trusted = p->auth.trusted, .mailbox = mb->name,
+		.attachments = p->meta, .nattachments = n,
+	};
+	const char *body = p->mime.body ? p->mime.body : "";
+	if (frontmatter_write_inbound(md, &m) < 0 || frontmatter_append_body(md, body, strlen(body)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Under the mailbox lock: dedup, name, write, record. */
+static int store_locked(const struct ingest_request *req, const struct mailbox *mb,
+			struct parsed *p, const struct store_target *t, time_t now,
+			struct ingest_result *res)
+{
+	if (dedup_seen(req->data_dir, mb->name, p->f.message_id, now)) {
+		res->status = INGEST_DUPLICATE;
+		return 0;
+	}
+	struct buf md = BUF_INIT;
+	size_t n = p->mime.nattachments;
+	int rc = store_pick_stem(t, p->stem_base, res->id, sizeof(res->id));
+	if (rc == 0)
+		rc = store_unique_names(p->files, n, res->id);
+	if (rc == 0)
+		rc = render(req, mb, p, res->id, &md);
+	if (rc == 0)
+		rc = store_message(t, res->id, &md, p->files, n, res->path, sizeof(res->path));
+	buf_free(&md);
+	if (rc < 0)
+		return fail(res, INGEST_FAILED, "cannot store the message in %s: %s", t->dir,
+			    strerror(errno));
+	res->status = INGEST_STORED;
+	dedup_record(req->data_dir, mb->name, p->f.message_id, now);
+	return 0;
+}
+
+static int target_for(const struct mailbox *mb, const char *dir, struct store_target *t)
+{
+	struct owner_ids ids = {(uid_t)-1, (gid_t)-1};
+	if (geteuid() == 0 && owner_lookup(mb->owner, &ids) < 0)
+		return -1;
+	*t = (struct store_target){dir, ids.uid, ids.gid};
+	return 0;
+}
+
+int ingest_message(const struct ingest_request *req, struct ingest_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	time_t now = req->now ? req->now : time(NULL);
+	const struct mailbox *mb;
+	if (route_recipient(req->cfg, req->rcpt, &mb) != ROUTE_OK)
+		return fail(res, INGEST_NO_ROUTE, "no mailbox for recipient '%s'", req->rcpt);
+	res->mailbox = mb;
+	char dir[AIMX_PATH_MAX];
+	struct store_target t;
+	if (mailbox_dir_ensure(req->data_dir, "inbox", mb, dir, sizeof(dir)) < 0 ||
+	    target_for(mb, dir, &t) < 0)
+		return fail(res, INGEST_FAILED, "cannot prepare inbox/%s: %s", mb->name,
+			    strerror(errno));
+	struct parsed p;
+	if (parse(req, mb, now, &p) < 0) {
+		parsed_free(&p);
+		return fail(res, INGEST_FAILED, "out of memory parsing the message");
+	}
+	int lock = mailbox_lock(req->data_dir, mb->name);
+	int rc = lock < 0 ? fail(res, INGEST_FAILED, "cannot lock mailbox '%s': %s", mb->name,
+				  strerror(errno))
+			  : store_locked(req, mb, &p, &t, now, res);
+	mailbox_unlock(lock);
+	parsed_free(&p);
+	return rc;
+}

@@ -1,0 +1,100 @@
+/* mailbox_dir.c: creating mailbox folders with the owner's ids, and the per-mailbox flock. */
+#include "mailbox_dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "pathjoin.h"
+
+int owner_lookup(const char *owner, struct owner_ids *ids)
+{
+	struct passwd *pw = getpwnam(owner);
+	if (!pw) {
+		errno = ENOENT;
+		return -1;
+	}
+	ids->uid = pw->pw_uid;
+	ids->gid = pw->pw_gid;
+	return 0;
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[AIMX_PATH_MAX];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof(tmp)) {
+		errno = n ? ENAMETOOLONG : EINVAL;
+		return -1;
+	}
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		return -1;
+	struct stat st;
+	if (stat(tmp, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct mailbox *mb,
+		       char *out, size_t outsz)
+{
+	char folder_dir[AIMX_PATH_MAX];
+	if (path_join(folder_dir, sizeof(folder_dir), data_dir, folder) < 0 ||
+	    path_join(out, outsz, folder_dir, mb->name) < 0)
+		return -1;
+	if (mkdir_p(out, 0700) < 0)
+		return -1;
+	if (geteuid() != 0)
+		return 0;
+	struct owner_ids ids;
+	if (owner_lookup(mb->owner, &ids) < 0)
+		return -1;
+	if (chown(out, ids.uid, ids.gid) < 0 || chmod(out, 0700) < 0)
+		return -1;
+	return 0;
+}
+
+int mailbox_lock(const char *data_dir, const char *mailbox)
+{
+	char dir[AIMX_PATH_MAX], path[AIMX_PATH_MAX];
+	if (path_join(dir, sizeof(dir), data_dir, ".aimx/lock") < 0 ||
+	    path_join(path, sizeof(path), dir, mailbox) < 0 || mkdir_p(dir, 0700) < 0)
+		return -1;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void mailbox_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
