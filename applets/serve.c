@@ -35,6 +35,7 @@
 #include "applets.h"
 #include "cli.h"
 #include "config.h"
+#include "datadir_readme.h"
 #include "dev_env.h"
 #include "log.h"
 #include "mailbox_dir.h"
@@ -142,6 +143,8 @@ int applet_serve(int argc, char **argv)
 		cli_error("cannot create the data directory %s: %s", srv.data_dir, strerror(errno));
 		return EXIT_ERR;
 	}
+	if (datadir_readme_refresh(srv.data_dir) < 0)
+		log_event(LOG_WARN, "datadir.readme_failed", "error", strerror(errno), NULL);
 	static struct tls_server_creds creds;
 	int tls;
 	if (load_tls(&o, &creds, &tls) < 0)
