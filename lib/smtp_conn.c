@@ -146,7 +146,7 @@ static int on_rcpt(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX])
 	case ROUTE_OK:
 		return 0;
 	case ROUTE_EMPTY:
-		snprintf(reply, SMTP_REPLY_MAX, "501 Syntax: RCPT TO:<address>");
+		snprintf(reply, SMTP_REPLY_MAX, "501 5.1.3 Syntax: RCPT TO:<address>");
 		break;
 	case ROUTE_FOREIGN:
 		snprintf(reply, SMTP_REPLY_MAX, "550 5.7.1 relay not permitted");
@@ -201,11 +201,11 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 	log_event(LOG_INFO, "smtp.data", "peer", c->peer_ip, "from", env->mail_from,
 		  "ok/failed/size", counts, "tls", env->tls ? "yes" : "no", NULL);
 	if (failed == 0) {
-		snprintf(reply, SMTP_REPLY_MAX, "250 OK message accepted");
+		snprintf(reply, SMTP_REPLY_MAX, "250 2.0.0 OK message accepted");
 		return 0;
 	}
 	snprintf(reply, SMTP_REPLY_MAX, ok ? "451 4.3.0 Temporary failure on partial accept; please retry"
-					   : "451 Temporary failure, please retry");
+					   : "451 4.3.0 Temporary failure, please retry");
 	return -1;
 }
 

@@ -70,10 +70,10 @@ struct smtp_session {
 	char **rcpts;
 	size_t nrcpts;
 	struct buf data;     /* message being received (limit = max_size) */
-	int data_too_big;    /* over max_size: keep reading to the terminator, then 552 */
+	int data_error;      /* errno of a failed append: E2BIG (over max_size: 552 at the end)
+				or ENOMEM (452); the rest is read and discarded to the terminator */
 	int data_bare_lf;    /* a bare LF or bare CR was seen: 554 5.6.0 at the end */
-	int data_at_bol;     /* at beginning of a line inside DATA */
-	unsigned char data_tail[4]; /* last bytes seen in DATA, for CRLF.CRLF detection */
+	unsigned char data_tail[4]; /* last raw bytes seen in DATA, for CRLF.CRLF detection */
 	struct buf out;      /* replies to send, CRLF-terminated */
 };
 
@@ -97,5 +97,10 @@ enum smtp_action smtp_session_timeout(struct smtp_session *s);
 
 /* Shutdown or connection cap: queues "421 4.3.2 <domain> Service shutting down" style text. */
 enum smtp_action smtp_session_shutdown(struct smtp_session *s, const char *why);
+
+/* fuzzing entry point: runs sessions with stub callbacks over `data` split several ways;
+ * returns 0 when every split produced the same replies and deliveries, 1 when they differ or a
+ * feed misreported the bytes it used, -1 when memory ran out. */
+int smtp_session_fuzz_one(const unsigned char *data, size_t len);
 
 #endif
