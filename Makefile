@@ -26,6 +26,8 @@ ASAN_LDFLAGS = -fsanitize=address,undefined -L$(DEPS)/asan/lib
 LIB_SRC     := $(sort $(wildcard lib/*.c))
 APPLET_SRC  := $(sort $(wildcard applets/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
+TOOL_SRC    := $(sort $(wildcard tests/tools/*.c))
+TOOLS       := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 APPLETS     := $(basename $(notdir $(APPLET_SRC)))
 
 MUSL_LIB_OBJ    := $(LIB_SRC:%.c=build/musl/%.o)
@@ -41,9 +43,9 @@ all: aimx
 bootstrap:
 	scripts/bootstrap
 
-deps: $(DEPS)/.built-v1
+deps: $(DEPS)/.built-v2
 
-$(DEPS)/.built-v1: scripts/deps
+$(DEPS)/.built-v2: scripts/deps
 	scripts/deps
 
 build/gen/usage.h: scripts/mkusage $(APPLET_SRC)
@@ -55,15 +57,23 @@ build/gen/unit_suites.h: $(UNIT_SRC)
 	{ echo '/* Generated from the unit test sources; do not edit. */'; \
 	  sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $(UNIT_SRC); } > $@.tmp && mv $@.tmp $@
 
-build/musl/%.o: %.c | $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
+build/musl/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_CFLAGS) -MMD -MP -c $< -o $@
 
-build/asan/%.o: %.c | $(DEPS)/.built-v1 build/gen/usage.h build/gen/unit_suites.h
+build/asan/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
 aimx: build/musl/aimx.o $(MUSL_APPLET_OBJ) $(MUSL_LIB_OBJ)
+	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
+
+build/musl/libaimx.a: $(MUSL_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# Test tools (tests/tools/*.c) link only the lib objects they use, from the archive.
+build/tools/%: build/musl/tests/tools/%.o build/musl/libaimx.a
+	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
 
 build/unit-musl: $(MUSL_UNIT_OBJ) $(MUSL_LIB_OBJ)
@@ -76,7 +86,7 @@ unit: build/unit-musl build/unit-asan
 	cd tests/unit && ../../build/unit-musl
 	cd tests/unit && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ../../build/unit-asan
 
-integration: aimx
+integration: aimx $(TOOLS)
 	AIMX_BIN=$(CURDIR)/aimx /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
 check: bootstrap
@@ -96,6 +106,6 @@ install: aimx
 	for m in man/*.5; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 
 clean:
-	rm -rf build/musl build/asan build/gen build/unit-musl build/unit-asan aimx
+	rm -rf build/musl build/asan build/gen build/tools build/unit-musl build/unit-asan aimx
 
 -include $(shell find build/musl build/asan -name '*.d' 2>/dev/null)

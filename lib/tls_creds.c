@@ -1,0 +1,311 @@
+/* tls_creds.c: load the server's PEM certificate chain and private key, and check they match. */
+#include "tls_server.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fileio.h"
+#include "pem.h"
+
+#define RSA_MAX_BITS 4096 /* BearSSL's RSA limit */
+
+/* What the leaf certificate says about its key and its signer. */
+struct leaf_info {
+	br_x509_decoder_context dec;
+	const br_x509_pkey *pkey;
+};
+
+static int curve_supported(int curve)
+{
+	return curve == BR_EC_secp256r1 || curve == BR_EC_secp384r1 || curve == BR_EC_secp521r1;
+}
+
+/* Read and PEM-decode one file; `what` ("certificate", "key") starts the error message. */
+static int read_pem_file(const char *path, const char *what, struct pem_list *out,
+                         char err[TLS_ERR_SIZE])
+{
+	struct buf text = BUF_INIT;
+	text.limit = TLS_PEM_FILE_MAX;
+	if (file_read_all(path, &text) < 0) {
+		snprintf(err, TLS_ERR_SIZE, "%s file %s: %s", what, path,
+		         errno == E2BIG ? "larger than 1 MiB" : strerror(errno));
+		buf_free(&text);
+		return -1;
+	}
+	int status = text.data ? pem_decode(text.data, text.len, out) : pem_decode("", 0, out);
+	if (status == PEM_ERR_SYNTAX && text.data && strstr(text.data, "Proc-Type: 4,ENCRYPTED"))
+		snprintf(err, TLS_ERR_SIZE, "%s file %s: encrypted keys are not supported", what,
+		         path);
+	else if (status != PEM_OK)
+		snprintf(err, TLS_ERR_SIZE, "%s file %s: %s", what, path, pem_strerror(status));
+	if (text.data)
+		explicit_bzero(text.data, text.len);
+	buf_free(&text);
+	return status == PEM_OK ? 0 : -1;
+}
+
+static int is_cert_label(const char *label)
+{
+	return strcmp(label, "CERTIFICATE") == 0 || strcmp(label, "X509 CERTIFICATE") == 0;
+}
+
+/* Move the CERTIFICATE objects of `pems` into creds->chain, in file order. */
+static int take_chain(struct tls_server_creds *creds, struct pem_list *pems)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < pems->count; i++)
+		n += is_cert_label(pems->obj[i].label);
+	if (n == 0)
+		return 0;
+	creds->chain = calloc(n, sizeof(*creds->chain));
+	if (!creds->chain)
+		return -1;
+	for (size_t i = 0; i < pems->count; i++) {
+		if (!is_cert_label(pems->obj[i].label))
+			continue;
+		br_x509_certificate *c = &creds->chain[creds->chain_len++];
+		c->data = pems->obj[i].der;
+		c->data_len = pems->obj[i].len;
+		pems->obj[i].der = NULL;
+		pems->obj[i].len = 0;
+	}
+	return 0;
+}
+
+static int decode_cert(br_x509_decoder_context *dec, const br_x509_certificate *cert)
+{
+	br_x509_decoder_init(dec, NULL, NULL);
+	br_x509_decoder_push(dec, cert->data, cert->data_len);
+	return br_x509_decoder_last_error(dec);
+}
+
+static int leaf_key_supported(const br_x509_pkey *pk)
+{
+	if (!pk)
+		return 0;
+	return pk->key_type == BR_KEYTYPE_RSA ||
+	       (pk->key_type == BR_KEYTYPE_EC && curve_supported(pk->key.ec.curve));
+}
+
+/* Every certificate must parse; the leaf's key must be one we can serve with. */
+static int check_chain(const struct tls_server_creds *creds, struct leaf_info *leaf,
+                       const char *path, char err[TLS_ERR_SIZE])
+{
+	for (size_t i = creds->chain_len; i-- > 0;) {
+		int e = decode_cert(&leaf->dec, &creds->chain[i]);
+		if (e != 0) {
+			snprintf(err, TLS_ERR_SIZE,
+			         "certificate file %s: %s #%zu (BearSSL error %d)", path,
+			         "not valid X.509: certificate", i + 1, e);
+			return -1;
+		}
+	}
+	/* The loop ends on the leaf, so the decoder now describes it. */
+	leaf->pkey = br_x509_decoder_get_pkey(&leaf->dec);
+	if (!leaf_key_supported(leaf->pkey)) {
+		snprintf(err, TLS_ERR_SIZE, "certificate file %s: %s", path,
+		         "unsupported public key (RSA or EC P-256/P-384/P-521 only)");
+		return -1;
+	}
+	return 0;
+}
+
+static int load_chain(struct tls_server_creds *creds, struct leaf_info *leaf, const char *path,
+                      char err[TLS_ERR_SIZE])
+{
+	struct pem_list pems = PEM_LIST_INIT;
+	if (read_pem_file(path, "certificate", &pems, err) < 0)
+		return -1;
+	int rc = take_chain(creds, &pems);
+	pem_list_free(&pems);
+	if (rc < 0) {
+		snprintf(err, TLS_ERR_SIZE, "certificate file %s: out of memory", path);
+		return -1;
+	}
+	if (creds->chain_len == 0) {
+		snprintf(err, TLS_ERR_SIZE, "certificate file %s: no CERTIFICATE block", path);
+		return -1;
+	}
+	return check_chain(creds, leaf, path, err);
+}
+
+static const struct pem_object *find_key_object(const struct pem_list *pems)
+{
+	static const char *const labels[] = {"RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY",
+	                                     "ENCRYPTED PRIVATE KEY"};
+	for (size_t i = 0; i < pems->count; i++)
+		for (size_t j = 0; j < sizeof(labels) / sizeof(labels[0]); j++)
+			if (strcmp(pems->obj[i].label, labels[j]) == 0)
+				return &pems->obj[i];
+	return NULL;
+}
+
+/* Copy `n` bytes to *dst, advancing it; returns where they went. */
+static unsigned char *put(unsigned char **dst, const unsigned char *src, size_t n)
+{
+	unsigned char *at = *dst;
+	if (n)
+		memcpy(at, src, n);
+	*dst += n;
+	return at;
+}
+
+static int own_rsa_key(struct tls_server_creds *creds, const br_rsa_private_key *k)
+{
+	size_t total = k->plen + k->qlen + k->dplen + k->dqlen + k->iqlen;
+	creds->key_data = malloc(total ? total : 1);
+	if (!creds->key_data)
+		return -1;
+	creds->key_data_len = total;
+	unsigned char *p = creds->key_data;
+	br_rsa_private_key *r = &creds->rsa;
+	*r = *k;
+	r->p = put(&p, k->p, k->plen);
+	r->q = put(&p, k->q, k->qlen);
+	r->dp = put(&p, k->dp, k->dplen);
+	r->dq = put(&p, k->dq, k->dqlen);
+	r->iq = put(&p, k->iq, k->iqlen);
+	creds->key_type = BR_KEYTYPE_RSA;
+	return 0;
+}
+
+static int own_ec_key(struct tls_server_creds *creds, const br_ec_private_key *k)
+{
+	creds->key_data = malloc(k->xlen ? k->xlen : 1);
+	if (!creds->key_data)
+		return -1;
+	creds->key_data_len = k->xlen;
+	unsigned char *p = creds->key_data;
+	creds->ec = *k;
+	creds->ec.x = put(&p, k->x, k->xlen);
+	creds->key_type = BR_KEYTYPE_EC;
+	return 0;
+}
+
+static int own_key(struct tls_server_creds *creds, const br_skey_decoder_context *dec)
+{
+	const br_ec_private_key *ec = br_skey_decoder_get_ec(dec);
+	return ec ? own_ec_key(creds, ec) : own_rsa_key(creds, br_skey_decoder_get_rsa(dec));
+}
+
+/* Decode the key DER with br_skey_decoder and copy it into creds. */
+static int decode_key(struct tls_server_creds *creds, const struct pem_object *obj,
+                      const char *path, char err[TLS_ERR_SIZE])
+{
+	br_skey_decoder_context dec;
+	br_skey_decoder_init(&dec);
+	br_skey_decoder_push(&dec, obj->der, obj->len);
+	int e = br_skey_decoder_last_error(&dec);
+	const br_ec_private_key *ec = br_skey_decoder_get_ec(&dec);
+	int rc = -1;
+	if (e == BR_ERR_X509_UNSUPPORTED || (ec && !curve_supported(ec->curve)))
+		snprintf(err, TLS_ERR_SIZE, "key file %s: %s", path,
+		         "unsupported key type (RSA or EC P-256/P-384/P-521 only)");
+	else if (e != 0)
+		snprintf(err, TLS_ERR_SIZE, "key file %s: invalid %s (BearSSL error %d)", path,
+		         obj->label, e);
+	else if (own_key(creds, &dec) < 0)
+		snprintf(err, TLS_ERR_SIZE, "key file %s: out of memory", path);
+	else
+		rc = 0;
+	explicit_bzero(&dec, sizeof(dec));
+	return rc;
+}
+
+static int load_key(struct tls_server_creds *creds, const char *path, char err[TLS_ERR_SIZE])
+{
+	struct pem_list pems = PEM_LIST_INIT;
+	if (read_pem_file(path, "key", &pems, err) < 0)
+		return -1;
+	const struct pem_object *obj = find_key_object(&pems);
+	int rc = -1;
+	if (!obj)
+		snprintf(err, TLS_ERR_SIZE, "key file %s: %s", path,
+		         "no RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY block");
+	else if (strcmp(obj->label, "ENCRYPTED PRIVATE KEY") == 0)
+		snprintf(err, TLS_ERR_SIZE, "key file %s: encrypted keys are not supported", path);
+	else
+		rc = decode_key(creds, obj, path, err);
+	pem_list_free(&pems);
+	return rc;
+}
+
+/* Big-endian integers compare equal, ignoring leading zero bytes. */
+static int same_integer(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+{
+	while (alen > 0 && a[0] == 0) {
+		a++;
+		alen--;
+	}
+	while (blen > 0 && b[0] == 0) {
+		b++;
+		blen--;
+	}
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int rsa_key_matches(const br_rsa_private_key *sk, const br_rsa_public_key *pk)
+{
+	unsigned char n[RSA_MAX_BITS / 8];
+	br_rsa_compute_modulus modulus = br_rsa_compute_modulus_get_default();
+	size_t nlen = modulus(NULL, sk);
+	if (nlen == 0 || nlen > sizeof(n) || modulus(n, sk) != nlen)
+		return 0;
+	return same_integer(n, nlen, pk->n, pk->nlen);
+}
+
+static int ec_key_matches(const br_ec_private_key *sk, const br_ec_public_key *pk)
+{
+	unsigned char q[BR_EC_KBUF_PUB_MAX_SIZE];
+	br_ec_public_key computed;
+	if (sk->curve != pk->curve)
+		return 0;
+	size_t qlen = br_ec_compute_pub(br_ec_get_default(), &computed, q, sk);
+	return qlen != 0 && qlen == pk->qlen && memcmp(q, pk->q, qlen) == 0;
+}
+
+static int key_matches(const struct tls_server_creds *creds, const br_x509_pkey *pkey)
+{
+	if (creds->key_type != pkey->key_type)
+		return 0;
+	if (creds->key_type == BR_KEYTYPE_RSA)
+		return rsa_key_matches(&creds->rsa, &pkey->key.rsa);
+	return ec_key_matches(&creds->ec, &pkey->key.ec);
+}
+
+int tls_server_creds_load(struct tls_server_creds *creds, const char *cert_path,
+                          const char *key_path, char err[TLS_ERR_SIZE])
+{
+	struct leaf_info leaf;
+	memset(creds, 0, sizeof(*creds));
+	err[0] = '\0';
+	if (load_chain(creds, &leaf, cert_path, err) < 0 || load_key(creds, key_path, err) < 0)
+		goto fail;
+	if (!key_matches(creds, leaf.pkey)) {
+		snprintf(err, TLS_ERR_SIZE, "key file %s does not match the certificate in %s",
+		         key_path, cert_path);
+		goto fail;
+	}
+	creds->issuer_key_type = (unsigned)br_x509_decoder_get_signer_key_type(&leaf.dec);
+	if (creds->issuer_key_type == 0)
+		creds->issuer_key_type = (unsigned)leaf.pkey->key_type;
+	return 0;
+fail:
+	tls_server_creds_free(creds);
+	return -1;
+}
+
+void tls_server_creds_free(struct tls_server_creds *creds)
+{
+	for (size_t i = 0; i < creds->chain_len; i++)
+		free(creds->chain[i].data);
+	free(creds->chain);
+	if (creds->key_data) {
+		explicit_bzero(creds->key_data, creds->key_data_len);
+		free(creds->key_data);
+	}
+	explicit_bzero(creds, sizeof(*creds));
+}
