@@ -100,7 +100,7 @@ static void test_flat(const struct config *cfg, const char *data)
 	CHECK_STR(res.id, "2025-01-01-120001-hello-world-2");
 	CHECK(ingest_message(&anon, &res) == 0 && res.status == INGEST_STORED);
 	CHECK_STR(res.id, "2025-01-01-120001-hello-world-3");
-	char *text = read_text(res.path);
+	text = read_text(res.path);
 	CHECK_CONTAINS(text, "message_id = \"\"\n");
 	CHECK_CONTAINS(text, "from = \"\"\nto = \"\"\n");
 	CHECK_CONTAINS(text, "date = \"2025-01-01T12:00:01Z\"\n");
