@@ -5,12 +5,13 @@
  *        aimx serve --dev DIR
  *
  * Run the mail server in the foreground, as root (normally under systemd or
- * OpenRC). It accepts SMTP with STARTTLS, stores each inbound message as
- * Markdown in the data directory's inbox/MAILBOX/ before answering 250, runs
- * hooks as the mailbox owner, signs and delivers outbound mail, and answers
- * AIMX/1 requests on /run/aimx/aimx.sock (mode 0666; callers are identified
- * by their uid). SIGTERM or SIGINT stop it cleanly; SIGHUP reloads
- * config.toml and keeps the old one if the new file is invalid.
+ * OpenRC). It accepts SMTP for the configured domain, with STARTTLS when a
+ * certificate is available, and stores each message as Markdown in the data
+ * directory's inbox/MAILBOX/ (durably, before answering 250). Each session
+ * runs in its own process; at most 100 at once (more get a 421). SIGTERM or
+ * SIGINT stop it cleanly (a DATA in flight is finished first); SIGHUP
+ * reloads config.toml and keeps the old one if the new file is invalid.
+ * The AIMX/1 control socket, hooks and outbound mail are not built yet.
  *
  *   --bind ADDR:PORT   listen address (default 0.0.0.0:25)
  *   --tls-cert PEM     STARTTLS certificate (default /etc/ssl/aimx/cert.pem)
@@ -22,9 +23,8 @@
  *                      and the mailbox "agent", data in DIR/data, the socket in
  *                      DIR and a self-signed certificate; binds 127.0.0.1:2525
  *
- * Needs a valid config and the DKIM private key. An unreadable --tls-cert or
- * --tls-key is fatal; unreadable default files only disable STARTTLS, with a
- * warning. Refuses to start while another daemon answers on the socket.
+ * Needs a valid config. An unreadable --tls-cert or --tls-key is fatal;
+ * unreadable default files only disable STARTTLS, with a warning.
  * Exit: 0 after a clean stop, 1 on a startup error, 2 on a usage error.
  */
 #include <errno.h>
