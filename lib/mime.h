@@ -34,8 +34,8 @@ struct mime_message {
 };
 
 /* Parse raw message bytes (CRLF or LF line endings). Never fails on malformed input: it
- * recovers and sets `malformed`. Body choice: the text/plain alternative of a
- * multipart/alternative, else the first inline text/plain part, else the first text/html
+ * recovers and sets `malformed`. Body choice (mail.md 2.4): the first inline text part,
+ * where a multipart/alternative counts as its text/plain alternative; an HTML body is
  * converted by html_to_text; other inline text parts are dropped. Returns 0, or -1 with
  * errno ENOMEM. */
 int mime_parse(const char *raw, size_t len, struct mime_message *out);
@@ -72,5 +72,50 @@ int charset_to_utf8(const char *charset, const char *in, size_t len, struct buf 
  * items as "- ", paragraphs and <br> as line breaks, entities decoded, script/style/head
  * skipped, whitespace runs collapsed. Appends to out. 0, or -1 on ENOMEM. */
 int html_to_text(const char *html, size_t len, struct buf *out);
+
+/* Building blocks shared by lib/mime*.c, rfc2047.c, address.c and html_*.c; tested on their own. */
+
+#define MIME_TYPE_MAX      128   /* "type/subtype" buffer */
+#define MIME_MAX_ADDRESSES 10000 /* addresses kept per mime_parse_addresses call */
+#define MIME_TOKEN_MAX     32    /* disposition type / transfer encoding buffer */
+
+/* One header field as found in raw bytes; the value is raw (folding kept, not trimmed). */
+struct mime_field {
+	const char *name;
+	size_t name_len;
+	const char *value;
+	size_t value_len;
+};
+
+/* Reads the field at *pos of raw[0..len): 1 with f filled and *pos past it; 0 at the end of
+ * the header block, *pos then at the first body byte (a blank line is consumed; a line that
+ * is no field, e.g. a missing separator, is left for the body). */
+int mime_field_next(const char *raw, size_t len, size_t *pos, struct mime_field *f);
+/* Unfolded copy of a raw field value: line breaks and NUL removed, outer blanks trimmed.
+ * Malloc'd, NULL on ENOMEM. */
+char *mime_field_unfold(const char *value, size_t len);
+
+/* Lowercase "type/subtype" of a Content-Type value; NULL or invalid gives dflt. */
+void mime_content_type(const char *value, const char *dflt, char out[MIME_TYPE_MAX]);
+/* Lowercase leading token (disposition type, transfer encoding); "" when there is none. */
+void mime_token(const char *value, char out[MIME_TOKEN_MAX]);
+/* Parameter `name` of a Content-Type / Content-Disposition value: quotes removed, RFC 2231
+ * continuations joined and %XX decoded. With `utf8` the result is UTF-8 (the RFC 2231
+ * charset, else RFC 2047 words, else lossy), for file names; otherwise the bytes as sent
+ * (boundary, charset). 1 with *out malloc'd, 0 when absent, -1 on ENOMEM. */
+int mime_param(const char *value, const char *name, int utf8, char **out);
+
+/* Base64, whitespace skipped; junk bytes or a final partial group set *malformed (the whole
+ * bytes a partial group holds are kept). Appends to out. 0, or -1 on ENOMEM. */
+int mime_base64_decode(const char *in, size_t len, struct buf *out, int *malformed);
+/* Quoted-printable (RFC 2045: soft line breaks, trailing blanks dropped, bad escapes kept
+ * as they are); with header_q the RFC 2047 "Q" form ('_' is a space). 0, or -1 on ENOMEM. */
+int mime_qp_decode(const char *in, size_t len, int header_q, struct buf *out);
+/* RFC 2231 %XX decoding (a bad escape is kept as it is). 0, or -1 on ENOMEM. */
+int mime_pct_decode(const char *in, size_t len, struct buf *out);
+
+/* The HTML character reference at s ("&amp;", "&#233;", "&#xE9;"): bytes it spans with *cp
+ * set (bad numbers as U+FFFD, &#128;-&#159; as Windows-1252), or 0 when there is none. */
+size_t html_entity_at(const char *s, size_t len, unsigned long *cp);
 
 #endif
