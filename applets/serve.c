@@ -11,7 +11,9 @@
  * runs in its own process; at most 100 at once (more get a 421). SIGTERM or
  * SIGINT stop it cleanly (a DATA in flight is finished first); SIGHUP
  * reloads config.toml and keeps the old one if the new file is invalid.
- * The AIMX/1 control socket, hooks and outbound mail are not built yet.
+ * It also answers AIMX/1 requests (mailbox and hook management, read state)
+ * on <runtime dir>/aimx.sock, mode 0666: callers are identified by the uid
+ * the kernel reports. Hooks and outbound mail are not built yet.
  *
  *   --bind ADDR:PORT   listen address (default 0.0.0.0:25)
  *   --tls-cert PEM     STARTTLS certificate (default /etc/ssl/aimx/cert.pem)
@@ -24,7 +26,8 @@
  *                      DIR and a self-signed certificate; binds 127.0.0.1:2525
  *
  * Needs a valid config. An unreadable --tls-cert or --tls-key is fatal;
- * unreadable default files only disable STARTTLS, with a warning.
+ * unreadable default files only disable STARTTLS, with a warning. Refuses
+ * to start while another daemon answers on the socket.
  * Exit: 0 after a clean stop, 1 on a startup error, 2 on a usage error.
  */
 #include <errno.h>
@@ -36,11 +39,12 @@
 #include "cli.h"
 #include "config.h"
 #include "datadir_readme.h"
+#include "daemon.h"
 #include "dev_env.h"
 #include "log.h"
 #include "mailbox_dir.h"
 #include "paths.h"
-#include "smtp_server.h"
+#include "uds_listen.h"
 #include "usage.h"
 
 #define DEFAULT_BIND     "0.0.0.0:25"
@@ -86,15 +90,6 @@ static int load_tls(const struct serve_opts *o, struct tls_server_creds *creds, 
 	return 0;
 }
 
-static int load_config(const char *path, struct config *cfg)
-{
-	struct config_report rep = {0};
-	int rc = config_load(path, cfg, &rep);
-	config_report_print(&rep, stderr);
-	config_report_free(&rep);
-	return rc;
-}
-
 static int prepare_dev(struct serve_opts *o, char *config_path, size_t size)
 {
 	struct dev_env env;
@@ -113,10 +108,15 @@ static int prepare_dev(struct serve_opts *o, char *config_path, size_t size)
 	return 0;
 }
 
-static void banner(const struct serve_opts *o, const struct smtp_server *srv, int tls)
+static void banner(const struct serve_opts *o, const struct daemon *srv, int tls)
 {
-	fprintf(stderr, "aimx SMTP listener\n  bind:  %s\n  tls:   %s\n  data:  %s\n", o->bind,
-		tls ? "enabled" : "disabled", srv->data_dir);
+	char sock[AIMX_PATH_MAX];
+	if (paths_socket(sock, sizeof(sock)) < 0)
+		sock[0] = '\0';
+	fprintf(stderr,
+		"aimx SMTP listener\n  bind:  %s\n  tls:   %s\n  send:  %s (mode 0o666, "
+		"world-writable)\n  data:  %s\n",
+		o->bind, tls ? "enabled" : "disabled", sock, srv->data_dir);
 	if (o->dev_dir)
 		fprintf(stderr,
 			"dev mode: try `swaks --server %s --to %s@%s --tls` ; the message "
@@ -124,19 +124,32 @@ static void banner(const struct serve_opts *o, const struct smtp_server *srv, in
 			o->bind, DEV_MAILBOX, DEV_DOMAIN, srv->data_dir, DEV_MAILBOX);
 }
 
+/* Open SMTP, then the AIMX/1 socket (which refuses when another daemon answers). */
+static int open_listeners(const struct serve_opts *o, struct daemon *srv)
+{
+	char err[512];
+	srv->listen_fd = smtp_listen(o->bind, err, sizeof(err));
+	if (srv->listen_fd >= 0)
+		srv->uds_fd = uds_listen(err, sizeof(err));
+	if (srv->listen_fd < 0 || srv->uds_fd < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 int applet_serve(int argc, char **argv)
 {
 	struct serve_opts o = {0};
-	char config_path[AIMX_PATH_MAX], err[256];
+	static struct daemon srv = {.listen_fd = -1, .uds_fd = -1};
 	if (parse_opts(argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	umask(077);
-	if (o.dev_dir ? prepare_dev(&o, config_path, sizeof(config_path)) < 0
-		      : paths_config_file(config_path, sizeof(config_path)) < 0)
+	if (o.dev_dir ? prepare_dev(&o, srv.config_path, sizeof(srv.config_path)) < 0
+		      : paths_config_file(srv.config_path, sizeof(srv.config_path)) < 0)
 		return EXIT_ERR;
 	o.bind = o.bind ? o.bind : DEFAULT_BIND;
-	struct smtp_server srv = {.config_path = config_path};
-	if (load_config(config_path, &srv.cfg) < 0)
+	if (daemon_load_config(&srv) < 0)
 		return EXIT_ERR;
 	srv.data_dir = paths_data_dir(srv.cfg.data_dir);
 	if (mkdir_p(srv.data_dir, 0755) < 0) {
@@ -150,13 +163,11 @@ int applet_serve(int argc, char **argv)
 	if (load_tls(&o, &creds, &tls) < 0)
 		return EXIT_ERR;
 	srv.tls = tls ? &creds : NULL;
-	srv.listen_fd = smtp_listen(o.bind, err, sizeof(err));
-	if (srv.listen_fd < 0) {
-		cli_error("%s", err);
+	if (open_listeners(&o, &srv) < 0)
 		return EXIT_ERR;
-	}
 	banner(&o, &srv, tls);
-	int rc = smtp_server_run(&srv);
+	int rc = daemon_run(&srv);
+	uds_unlisten();
 	tls_server_creds_free(&creds);
 	config_free(&srv.cfg);
 	return rc == 0 ? EXIT_OK : EXIT_ERR;

@@ -114,6 +114,9 @@ int config_serialize(const struct config *cfg, struct buf *out);
 int config_save(const struct config *cfg, const char *path);
 
 void config_free(struct config *cfg);
+/* Remove (and free) cfg->mailboxes[index] / mb->hooks[index], keeping the order of the rest. */
+void config_remove_mailbox(struct config *cfg, size_t index);
+void config_remove_hook(struct mailbox *mb, size_t index);
 void config_report_free(struct config_report *rep);
 void config_report_print(const struct config_report *rep, FILE *out);
 

@@ -167,3 +167,19 @@ void config_free(struct config *cfg)
 	free(cfg->mailboxes);
 	memset(cfg, 0, sizeof(*cfg));
 }
+
+void config_remove_mailbox(struct config *cfg, size_t index)
+{
+	mailbox_free(&cfg->mailboxes[index]);
+	memmove(&cfg->mailboxes[index], &cfg->mailboxes[index + 1],
+		(cfg->nmailboxes - index - 1) * sizeof(cfg->mailboxes[0]));
+	cfg->nmailboxes--;
+}
+
+void config_remove_hook(struct mailbox *mb, size_t index)
+{
+	hook_free(&mb->hooks[index]);
+	memmove(&mb->hooks[index], &mb->hooks[index + 1],
+		(mb->nhooks - index - 1) * sizeof(mb->hooks[0]));
+	mb->nhooks--;
+}

@@ -13,6 +13,16 @@ const char *aimx_version_hash(void)
 	return AIMX_VERSION_HASH;
 }
 
+const char *aimx_version_target(void)
+{
+	return AIMX_VERSION_TRIPLE;
+}
+
+const char *aimx_version_date(void)
+{
+	return AIMX_VERSION_DATE;
+}
+
 const char *aimx_version_line(void)
 {
 	return "AIMX (AI Mail Exchange) version " AIMX_VERSION_TAG " (" AIMX_VERSION_HASH

@@ -4,6 +4,8 @@
 
 const char *aimx_version_tag(void);  /* git describe, or "dev" */
 const char *aimx_version_hash(void); /* short commit, or "unknown" */
+const char *aimx_version_target(void); /* e.g. "x86_64-linux-musl" */
+const char *aimx_version_date(void);   /* build date, YYYY-MM-DD */
 /* "AIMX (AI Mail Exchange) version <tag> (<hash>) <triple> built <date>" */
 const char *aimx_version_line(void);
 

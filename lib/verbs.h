@@ -1,0 +1,28 @@
+/* verbs.h: the daemon's AIMX/1 request handlers (protocol.md 8). */
+#ifndef AIMX_VERBS_H
+#define AIMX_VERBS_H
+
+#include <sys/types.h>
+
+#include "aimx_proto.h"
+#include "buf.h"
+#include "config.h"
+
+struct verb_ctx {
+	const struct config *cfg;  /* snapshot taken when the connection was accepted */
+	const char *config_path;   /* where changes are written */
+	uid_t caller;              /* SO_PEERCRED uid */
+	const struct aimx_request *req;
+	struct buf *out;           /* the response frame */
+};
+
+/* Run the request and write exactly one response frame to ctx->out. 0, or -1 on ENOMEM. */
+int verb_dispatch(struct verb_ctx *ctx);
+
+/* The read-only verbs, also used by the CLI's local listing. JSON compact, keys in the
+ * documented order. Malloc'd strings, NULL on ENOMEM. */
+char *verb_mailbox_list_json(const struct config *cfg, uid_t caller);
+char *verb_hook_list_json(const struct config *cfg, uid_t caller);
+char *verb_version_json(void);
+
+#endif
