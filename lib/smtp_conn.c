@@ -1,5 +1,5 @@
 /* smtp_conn.c: one SMTP session in its own process: socket and TLS I/O around the session engine. */
-#include "smtp_server.h"
+#include "daemon.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -21,7 +21,7 @@
 #define TLS_WRITE_MS       60000
 
 struct conn {
-	const struct smtp_server *srv;
+	const struct daemon *srv;
 	int fd;
 	const char *peer_ip;
 	struct tls_conn *tls; /* NULL until STARTTLS succeeds */
@@ -209,7 +209,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 	return -1;
 }
 
-int smtp_conn_serve(const struct smtp_server *srv, int fd, const char *peer_ip)
+int smtp_conn_serve(const struct daemon *srv, int fd, const char *peer_ip)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

@@ -1,5 +1,5 @@
 /* smtp_listen.c: parsing "ADDR:PORT" and opening the listening TCP socket. */
-#include "smtp_server.h"
+#include "daemon.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
