@@ -57,12 +57,12 @@ def test_version_flag(aimx, flag):
     assert re.match(VERSION_RE, lines[0]), lines[0]
 
 
-def test_version_applet_matches_version_flag(aimx, isolated_env):
-    # No daemon answers in the isolated runtime dir, so only the client line is printed.
+def test_version_applet_without_daemon(aimx, isolated_env):
+    # No daemon answers in the isolated runtime dir: the client line, then "not running".
     flag = run([aimx, "--version"], env=isolated_env)
     applet = run([aimx, "version"], env=isolated_env)
     assert applet.returncode == 0, applet.stderr
-    assert applet.stdout == flag.stdout
+    assert applet.stdout == flag.stdout + "server: not running\n"
     assert re.match(VERSION_RE, applet.stdout.splitlines()[0])
 
 
