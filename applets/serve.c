@@ -32,6 +32,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -124,6 +125,17 @@ static void banner(const struct serve_opts *o, const struct daemon *srv, int tls
 			o->bind, DEV_MAILBOX, DEV_DOMAIN, srv->data_dir, DEV_MAILBOX);
 }
 
+/* Test-only environment variables change behaviour: say so loudly. */
+static void warn_test_env(void)
+{
+	static const char *const vars[] = {"AIMX_TEST_MAIL_DROP", "AIMX_RESOLV_CONF",
+					   "AIMX_SMTP_PORT", "AIMX_TEST_DELETE_PAUSE_MS"};
+	for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++)
+		if (getenv(vars[k]))
+			log_event(LOG_WARN, "daemon.test_only_setting", "variable", vars[k], "value",
+				  getenv(vars[k]), "note", "for tests only, never in production", NULL);
+}
+
 /* Open SMTP, then the AIMX/1 socket (which refuses when another daemon answers). */
 static int open_listeners(const struct serve_opts *o, struct daemon *srv)
 {
@@ -166,6 +178,7 @@ int applet_serve(int argc, char **argv)
 	if (open_listeners(&o, &srv) < 0)
 		return EXIT_ERR;
 	banner(&o, &srv, tls);
+	warn_test_env();
 	int rc = daemon_run(&srv);
 	uds_unlisten();
 	tls_server_creds_free(&creds);

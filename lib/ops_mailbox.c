@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,15 @@ static int wipe_mailbox(const struct config_txn *t, const char *name, struct op_
 	return 0;
 }
 
+/* Fault-injection seam for tests: sleep for $name milliseconds (unset: no pause). The
+ * daemon warns loudly at start when such a variable is set. */
+static void test_pause(const char *name)
+{
+	const char *ms = getenv(name);
+	if (ms && *ms)
+		poll(NULL, 0, atoi(ms));
+}
+
 /* With force, the stanza goes first and the wipe after: a crash in between leaves the
  * mailbox unconfigured with its files still on disk (orphan storage), never a configured
  * mailbox whose mail is half gone. */
@@ -203,8 +213,10 @@ int op_mailbox_delete(const char *config_path, const char *name, uid_t caller, i
 		config_remove_mailbox(&t.cfg, (size_t)(mb - t.cfg.mailboxes));
 		rc = txn_commit(&t, r);
 	}
-	if (rc == 0 && force)
+	if (rc == 0 && force) {
+		test_pause("AIMX_TEST_DELETE_PAUSE_MS");
 		rc = wipe_mailbox(&t, name, r);
+	}
 	txn_end(&t);
 	return rc;
 }
