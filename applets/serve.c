@@ -13,7 +13,7 @@
  * reloads config.toml and keeps the old one if the new file is invalid.
  * It also answers AIMX/1 requests (mailbox and hook management, read state)
  * on <runtime dir>/aimx.sock, mode 0666: callers are identified by the uid
- * the kernel reports. Hooks and outbound mail are not built yet.
+ * the kernel reports. Hooks and outbound mail are not available yet.
  *
  *   --bind ADDR:PORT   listen address (default 0.0.0.0:25)
  *   --tls-cert PEM     STARTTLS certificate (default /etc/ssl/aimx/cert.pem)

@@ -14,6 +14,7 @@ APPLETS = [
     "dkim-keygen",
     "doctor",
     "hooks",
+    "ingest",
     "logs",
     "mailboxes",
     "mcp",
