@@ -36,7 +36,7 @@ ASAN_LIB_OBJ    := $(LIB_SRC:%.c=build/asan/%.o)
 MUSL_UNIT_OBJ   := $(UNIT_SRC:%.c=build/musl/%.o)
 ASAN_UNIT_OBJ   := $(UNIT_SRC:%.c=build/asan/%.o)
 
-.PHONY: all deps bootstrap check unit integration run install clean
+.PHONY: all deps bootstrap check unit integration run install clean bench
 
 all: aimx
 
@@ -97,6 +97,10 @@ check: bootstrap
 
 run: aimx
 	./aimx serve --dev run
+
+# Measurements (root; installs postfix for smtp-source). Not part of `make check`.
+bench: aimx
+	bench/inbound
 
 install: aimx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

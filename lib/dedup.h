@@ -13,4 +13,7 @@ int dedup_seen(const char *data_dir, const char *mailbox, const char *message_id
 /* Record after the message is durable. 0, or -1 with errno (the message stays stored). */
 int dedup_record(const char *data_dir, const char *mailbox, const char *message_id, time_t now);
 
+/* Undo a record whose message could not be stored after all. */
+void dedup_forget(const char *data_dir, const char *mailbox, const char *message_id);
+
 #endif

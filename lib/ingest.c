@@ -108,30 +108,49 @@ static int render(const struct ingest_request *req, const struct mailbox *mb, st
 	return 0;
 }
 
-/* Under the mailbox lock: dedup, name, write, record. */
-static int store_locked(const struct ingest_request *req, const struct mailbox *mb,
+/* Under the mailbox lock only what must be serialised: the dedup check and record, and
+ * choosing and reserving the name. The write and its fsyncs run unlocked, so sessions
+ * delivering to one mailbox overlap their disk waits. */
+static int claim_locked(const struct ingest_request *req, const struct mailbox *mb,
 			struct parsed *p, const struct store_target *t, time_t now,
 			struct ingest_result *res)
 {
-	if (dedup_seen(req->data_dir, mb->name, p->f.message_id, now)) {
+	int lock = mailbox_lock(req->data_dir, mb->name);
+	if (lock < 0)
+		return fail(res, INGEST_FAILED, "cannot lock mailbox '%s': %s", mb->name,
+			    strerror(errno));
+	int rc = 0;
+	if (dedup_seen(req->data_dir, mb->name, p->f.message_id, now))
 		res->status = INGEST_DUPLICATE;
-		return 0;
-	}
+	else if (store_pick_stem(t, p->stem_base, res->id, sizeof(res->id)) < 0 ||
+		 store_reserve(t, res->id) < 0)
+		rc = fail(res, INGEST_FAILED, "cannot name the message in %s: %s", t->dir,
+			  strerror(errno));
+	else
+		dedup_record(req->data_dir, mb->name, p->f.message_id, now);
+	mailbox_unlock(lock);
+	return rc;
+}
+
+static int store_unlocked(const struct ingest_request *req, const struct mailbox *mb,
+			  struct parsed *p, const struct store_target *t, struct ingest_result *res)
+{
 	struct buf md = BUF_INIT;
 	size_t n = p->mime.nattachments;
-	int rc = store_pick_stem(t, p->stem_base, res->id, sizeof(res->id));
-	if (rc == 0)
-		rc = store_unique_names(p->files, n, res->id);
+	int rc = store_unique_names(p->files, n, res->id);
 	if (rc == 0)
 		rc = render(req, mb, p, res->id, &md);
 	if (rc == 0)
 		rc = store_message(t, res->id, &md, p->files, n, res->path, sizeof(res->path));
+	int saved = errno;
 	buf_free(&md);
-	if (rc < 0)
+	store_release(t, res->id);
+	if (rc < 0) {
+		dedup_forget(req->data_dir, mb->name, p->f.message_id);
 		return fail(res, INGEST_FAILED, "cannot store the message in %s: %s", t->dir,
-			    strerror(errno));
+			    strerror(saved));
+	}
 	res->status = INGEST_STORED;
-	dedup_record(req->data_dir, mb->name, p->f.message_id, now);
 	return 0;
 }
 
@@ -163,11 +182,9 @@ int ingest_message(const struct ingest_request *req, struct ingest_result *res)
 		parsed_free(&p);
 		return fail(res, INGEST_FAILED, "out of memory parsing the message");
 	}
-	int lock = mailbox_lock(req->data_dir, mb->name);
-	int rc = lock < 0 ? fail(res, INGEST_FAILED, "cannot lock mailbox '%s': %s", mb->name,
-				  strerror(errno))
-			  : store_locked(req, mb, &p, &t, now, res);
-	mailbox_unlock(lock);
+	int rc = claim_locked(req, mb, &p, &t, now, res);
+	if (rc == 0 && res->status != INGEST_DUPLICATE)
+		rc = store_unlocked(req, mb, &p, &t, res);
 	parsed_free(&p);
 	return rc;
 }

@@ -19,10 +19,15 @@ struct store_target {
 	gid_t gid;
 };
 
-/* Pick the first free stem among base, base-2, base-3, ... A flat stem is free when
- * neither <stem>.md nor <stem> exists; a bundle stem needs both free too. Caller holds the
- * mailbox lock. 0, or -1 with errno. */
+/* Pick a free stem among base, base-2, base-3, ... (the lowest when names are dense). A
+ * stem is free when neither <stem>.md, nor <stem>/, nor a reservation exists. Caller holds
+ * the mailbox lock. 0, or -1 with errno. */
 int store_pick_stem(const struct store_target *t, const char *base, char *stem, size_t stemsz);
+
+/* Hold a picked stem while the message is written outside the mailbox lock: an empty
+ * ".<stem>.reserved" file that store_pick_stem treats as taken. 0, or -1 with errno. */
+int store_reserve(const struct store_target *t, const char *stem);
+void store_release(const struct store_target *t, const char *stem);
 
 /* Give attachments unique names: a clash (or "<stem>.md") becomes name-1.ext, name-2.ext... */
 int store_unique_names(struct store_file *files, size_t n, const char *stem);
