@@ -42,11 +42,15 @@ static int stem_taken(const struct store_target *t, char *stem, size_t stemsz, c
 	if (format_stem(stem, stemsz, base, n) < 0)
 		return -1;
 	snprintf(hidden, sizeof(hidden), ".%s", stem);
-	int md = exists(t->dir, stem, ".md"), dir = exists(t->dir, stem, "");
+	/* Reservation first: a writer makes its file, then drops its reservation, so checking
+	 * in the other order could miss both. (New reservations need the lock we hold.) */
 	int held = exists(t->dir, hidden, ".reserved");
-	if (md < 0 || dir < 0 || held < 0)
-		return -1;
-	return md || dir || held;
+	if (held)
+		return held;
+	int md = exists(t->dir, stem, ".md");
+	if (md)
+		return md;
+	return exists(t->dir, stem, "");
 }
 
 /* base, then base-2, base-3, ...: doubling then bisecting keeps a burst of same-second,
