@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "ingest.h"
@@ -149,6 +151,41 @@ static void test_routing_and_failure(const struct config *cfg, const char *data)
 	CHECK_CONTAINS(res.error, "inbox/alice");
 }
 
+/* Many processes storing same-second, same-subject mail at once: every one gets its own
+ * file (regression: a stem probe raced with a writer's reservation hand-off). */
+static void test_concurrent_stems(const struct config *cfg, const char *data)
+{
+	enum { WRITERS = 8, EACH = 40 };
+	static const char msg[] = "Subject: burst\r\n\r\nx\r\n";
+	for (int w = 0; w < WRITERS; w++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			int bad = 0;
+			for (int k = 0; k < EACH; k++) {
+				struct ingest_request req = {cfg, data, "alice@test.com", NULL, NULL,
+							     msg, strlen(msg), 1767225600};
+				struct ingest_result res;
+				bad += ingest_message(&req, &res) != 0;
+			}
+			_exit(bad ? 1 : 0);
+		}
+	}
+	int status, failures = 0;
+	while (wait(&status) > 0)
+		failures += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	CHECK(failures == 0);
+	char inbox[4200];
+	snprintf(inbox, sizeof(inbox), "%s/inbox/alice", data);
+	DIR *d = opendir(inbox);
+	int burst = 0;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		burst += strncmp(e->d_name, "2026-01-01-000000-burst", 23) == 0;
+	if (d)
+		closedir(d);
+	CHECK(burst == WRITERS * EACH);
+}
+
 void suite_ingest(void)
 {
 	struct config cfg;
@@ -160,6 +197,7 @@ void suite_ingest(void)
 	test_flat(&cfg, data);
 	test_bundle(&cfg, data);
 	test_routing_and_failure(&cfg, data);
+	test_concurrent_stems(&cfg, data);
 	config_free(&cfg);
 	char cmd[4200];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", data);
