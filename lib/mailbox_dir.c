@@ -66,9 +66,13 @@ int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct ma
 	if (geteuid() != 0)
 		return 0;
 	struct owner_ids ids;
-	if (owner_lookup(mb->owner, &ids) < 0)
+	struct stat st;
+	if (owner_lookup(mb->owner, &ids) < 0 || stat(out, &st) < 0)
 		return -1;
-	if (chown(out, ids.uid, ids.gid) < 0 || chmod(out, 0700) < 0)
+	/* Heal drift only: a needless chown/chmod per message dirties the inode every time. */
+	if ((st.st_uid != ids.uid || st.st_gid != ids.gid) && chown(out, ids.uid, ids.gid) < 0)
+		return -1;
+	if ((st.st_mode & 07777) != 0700 && chmod(out, 0700) < 0)
 		return -1;
 	return 0;
 }
