@@ -13,7 +13,9 @@
  * reloads config.toml and keeps the old one if the new file is invalid.
  * It also answers AIMX/1 requests (mailbox and hook management, read state)
  * on <runtime dir>/aimx.sock, mode 0666: callers are identified by the uid
- * the kernel reports. Hooks and outbound mail are not available yet.
+ * the kernel reports. The config is re-read whenever the file changes, so a
+ * new mailbox routes mail at the next connection. Hooks and outbound mail
+ * are not available yet.
  *
  *   --bind ADDR:PORT   listen address (default 0.0.0.0:25)
  *   --tls-cert PEM     STARTTLS certificate (default /etc/ssl/aimx/cert.pem)
