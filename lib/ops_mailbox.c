@@ -103,9 +103,13 @@ static void remove_created(const struct folder_pair *f)
 			rmdir(f->dir[k]);
 }
 
-int op_mailbox_create(const char *config_path, const char *name, const char *owner,
+int op_mailbox_create(const char *config_path, const char *name, const char *owner_arg,
 		      struct op_result *r)
 {
+	char owner[OWNER_NAME_MAX + 1]; /* a private copy: the caller's may live in passwd storage */
+	if (strlen(owner_arg) > OWNER_NAME_MAX)
+		return op_fail(r, "VALIDATION", "unknown owner '%.64s'", owner_arg);
+	snprintf(owner, sizeof(owner), "%s", owner_arg);
 	const char *why = mailbox_name_invalid(name);
 	if (why)
 		return op_fail(r, "VALIDATION", "invalid mailbox name '%s': %s", name, why);

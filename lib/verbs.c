@@ -31,14 +31,16 @@ static int reply_json(struct verb_ctx *c, char *json)
 static int mailbox_create(struct verb_ctx *c)
 {
 	struct op_result r = {"", ""};
-	const char *owner = c->req->owner;
+	char me[OWNER_NAME_MAX + 1] = ""; /* copied: getpwnam() later reuses passwd storage */
 	struct passwd *pw = c->caller ? getpwuid(c->caller) : NULL;
-	if (c->caller == 0 && !owner)
+	if (pw)
+		snprintf(me, sizeof(me), "%s", pw->pw_name);
+	if (c->caller == 0 && !c->req->owner)
 		op_fail(&r, "VALIDATION", "MAILBOX-CREATE requires an Owner: header");
 	else if (c->caller != 0 && !pw)
 		op_fail(&r, "VALIDATION", "uid %u has no passwd entry", (unsigned)c->caller);
 	else
-		op_mailbox_create(c->config_path, c->req->name, c->caller ? pw->pw_name : owner, &r);
+		op_mailbox_create(c->config_path, c->req->name, c->caller ? me : c->req->owner, &r);
 	return reply(c, &r);
 }
 

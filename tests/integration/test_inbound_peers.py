@@ -10,9 +10,11 @@ import ssl
 import subprocess
 import tomllib
 
+import tempfile
+
 import pytest
 
-from daemon_fixture import DOMAIN, Daemon, stored_files
+from daemon_fixture import DOMAIN, Daemon, cleanup, stored_files
 
 ORDER = ["id", "message_id", "thread_id", "from", "to", "delivered_to", "subject", "date",
          "received_at", "received_from_ip", "size_bytes", "dkim", "spf", "dmarc", "trusted",
@@ -20,10 +22,13 @@ ORDER = ["id", "message_id", "thread_id", "from", "to", "delivered_to", "subject
 
 
 @pytest.fixture(scope="module")
-def daemon(aimx, tmp_path_factory):
-    d = Daemon(aimx, str(tmp_path_factory.mktemp("inbound")))
+def daemon(aimx):
+    # Under /tmp, not pytest's 0700 tree: the test users must reach the socket.
+    root = tempfile.mkdtemp(prefix="aimx-it-inbound-")
+    d = Daemon(aimx, root)
     yield d
     d.stop()
+    cleanup(root)
 
 
 def frontmatter(path):
