@@ -24,7 +24,7 @@ static int is_blank(char c)
 }
 
 /* p at '(': past the (nested) comment. */
-static const char *comment_skip(const char *p)
+const char *mime_comment_skip(const char *p)
 {
 	int depth = 0;
 	for (; *p; p++) {
@@ -70,7 +70,7 @@ static const char *angle_read(struct addr_parser *ap, const char *p)
 	buf_reset(&ap->angle);
 	for (p++; *p && *p != '>';) {
 		if (*p == '(')
-			p = comment_skip(p);
+			p = mime_comment_skip(p);
 		else if (*p == '"' || *p == '[')
 			p = span_read(p, *p == '"' ? '"' : ']', NULL, &ap->angle, &ap->rc);
 		else if (is_blank(*p))
@@ -183,7 +183,7 @@ static const char *token_take(struct addr_parser *ap, const char *p)
 	}
 	if (*p == '(' || is_blank(*p)) {
 		ap->blank = 1;
-		return *p == '(' ? comment_skip(p) : p + 1;
+		return *p == '(' ? mime_comment_skip(p) : p + 1;
 	}
 	if (*p == '<')
 		return angle_read(ap, p);

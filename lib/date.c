@@ -19,17 +19,7 @@ static const char *gap_skip(const char *p)
 			p++;
 		if (*p != '(')
 			return p;
-		int depth = 0;
-		for (; *p; p++) {
-			if (*p == '\\' && p[1])
-				p++;
-			else if (*p == '(')
-				depth++;
-			else if (*p == ')' && --depth == 0) {
-				p++;
-				break;
-			}
-		}
+		p = mime_comment_skip(p);
 	}
 }
 

@@ -118,4 +118,7 @@ int mime_pct_decode(const char *in, size_t len, struct buf *out);
  * set (bad numbers as U+FFFD, &#128;-&#159; as Windows-1252), or 0 when there is none. */
 size_t html_entity_at(const char *s, size_t len, unsigned long *cp);
 
+/* p at '(': past the RFC 5322 comment (nested, with quoted-pairs), or at the end of input. */
+const char *mime_comment_skip(const char *p);
+
 #endif
