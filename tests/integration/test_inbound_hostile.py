@@ -1,0 +1,130 @@
+"""Inbound bad input end to end: connection cap, graceful stop, long lines, NUL, MIME bombs, the corpus."""
+
+import json
+import os
+import signal
+import smtplib
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from conftest import REPO_ROOT
+from daemon_fixture import DOMAIN, Daemon, cleanup, stored_files
+from test_inbound_peers import frontmatter, read_reply
+
+
+@pytest.fixture
+def daemon(aimx):
+    root = tempfile.mkdtemp(prefix="aimx-it-hostile-")
+    d = Daemon(aimx, root)
+    yield d
+    if d.proc.poll() is None:
+        d.stop()
+    cleanup(root)
+
+
+def md_files(d, mailbox="alice"):
+    return [p for p in stored_files(d.inbox(mailbox)) if p.endswith(".md")]
+
+
+def send_raw(d, body, rcpt=f"alice@{DOMAIN}"):
+    with smtplib.SMTP("127.0.0.1", d.port, timeout=120) as s:
+        s.sendmail("a@example.org", [rcpt], body)
+
+
+def test_connection_cap_421_and_master_survives(daemon):
+    held = []
+    try:
+        for _ in range(100):
+            c = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
+            assert read_reply(c).startswith(b"220 ")
+            held.append(c)
+        extra = [socket.create_connection(("127.0.0.1", daemon.port), timeout=30) for _ in range(100)]
+        for c in extra:
+            assert c.recv(200) == b"421 Too many connections, try again later\r\n"
+            c.close()
+    finally:
+        for c in held:
+            c.close()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            with smtplib.SMTP("127.0.0.1", daemon.port, timeout=10) as s:
+                if s.noop()[0] == 250:
+                    return
+        except smtplib.SMTPServerDisconnected:
+            time.sleep(0.2)
+    pytest.fail("the master did not serve again after the burst")
+
+
+def test_sigterm_finishes_the_data_in_flight(daemon):
+    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
+    read_reply(s)
+    for cmd in (b"HELO c\r\n", b"MAIL FROM:<a@example.org>\r\n", f"RCPT TO:<alice@{DOMAIN}>\r\n".encode(), b"DATA\r\n"):
+        s.sendall(cmd)
+        read_reply(s)
+    s.sendall(b"Subject: in flight\r\n\r\nfirst half\r\n")
+    time.sleep(0.3)
+    daemon.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    s.sendall(b"second half\r\n.\r\n")
+    replies = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        replies += chunk
+    s.close()
+    lines = replies.split(b"\r\n")
+    assert lines[0].startswith(b"250 ") and lines[1].startswith(b"421 "), replies
+    assert daemon.proc.wait(timeout=40) == 0
+    fm, _, body = frontmatter(md_files(daemon)[0])
+    assert fm["subject"] == "in flight" and "second half" in body
+
+
+def test_ten_mib_line_nul_bytes_and_8bit_headers_are_stored(daemon):
+    send_raw(daemon, b"Subject: long\r\n\r\n" + b"z" * (10 * 1024 * 1024) + b"\r\n")
+    send_raw(daemon, b"Subject: nul\r\n\r\nbefore\x00after\r\n")
+    send_raw(daemon, "Subject: caf\u00e9 \u65e5\u672c\r\nFrom: J\u00f6rg <j@example.org>\r\n\r\nx\r\n".encode())
+    send_raw(daemon, b"Subject: caf\xe9 latin1\r\n\r\nx\r\n")
+    subjects = sorted(frontmatter(p)[0]["subject"] for p in md_files(daemon))
+    assert subjects[0] == "caf\u00e9 \u65e5\u672c" and "long" in subjects and "nul" in subjects
+    assert any(s.startswith("caf") and s.endswith("latin1") for s in subjects)
+
+
+def test_mime_bombs_are_bounded(daemon):
+    parts = "".join("--b\r\nContent-Type: text/plain\r\n\r\npart %d\r\n" % k for k in range(10000))
+    wide = f"Subject: wide\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n{parts}--b--\r\n"
+    deep = "Subject: deep\r\n"
+    for k in range(1000):
+        deep += f'Content-Type: multipart/mixed; boundary="d{k}"\r\n\r\n--d{k}\r\n'
+    deep += "Content-Type: text/plain\r\n\r\nbottom\r\n"
+    start = time.time()
+    send_raw(daemon, wide.encode())
+    send_raw(daemon, deep.encode())
+    assert time.time() - start < 30
+    assert sorted(frontmatter(p)[0]["subject"] for p in md_files(daemon)) == ["deep", "wide"]
+
+
+def test_corpus_through_ingest(aimx, daemon, tmp_path):
+    subprocess.run(["/usr/bin/python3", str(REPO_ROOT / "tests/corpus/gen.py"), str(tmp_path)], check=True,
+                   capture_output=True)
+    manifest = json.load(open(tmp_path / "manifest.json"))["messages"]
+    assert len(manifest) >= 30
+    for entry in manifest:
+        r = subprocess.run([aimx, "ingest", f"alice@{DOMAIN}"], stdin=open(tmp_path / entry["file"], "rb"),
+                           env=daemon.env, capture_output=True)
+        assert r.returncode == 0, (entry["file"], r.stderr)
+        path = r.stdout.decode().strip()
+        fm, _, body = frontmatter(path)
+        assert fm["subject"] == entry["subject"], entry["file"]
+        assert fm["from"] == entry["from"], entry["file"]
+        for piece in entry.get("body_contains", []):
+            assert piece in body, (entry["file"], piece)
+        names = [a["filename"] for a in fm.get("attachments", [])]
+        assert names == [a["filename"] for a in entry.get("attachments", [])], entry["file"]
+        for att in entry.get("attachments", []):
+            assert os.path.getsize(os.path.join(os.path.dirname(path), att["filename"])) == att["size"]
