@@ -128,3 +128,17 @@ def test_corpus_through_ingest(aimx, daemon, tmp_path):
         assert names == [a["filename"] for a in entry.get("attachments", [])], entry["file"]
         for att in entry.get("attachments", []):
             assert os.path.getsize(os.path.join(os.path.dirname(path), att["filename"])) == att["size"]
+
+
+def test_disk_full_gives_451_and_leaves_nothing(daemon):
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", daemon.data], check=True)
+    try:
+        with smtplib.SMTP("127.0.0.1", daemon.port, timeout=60) as s:
+            with pytest.raises(smtplib.SMTPDataError) as e:
+                s.sendmail("a@example.org", [f"alice@{DOMAIN}"], b"Subject: huge\r\n\r\n" + b"q" * 400000 + b"\r\n")
+            assert e.value.smtp_code == 451
+        assert [f for f in os.listdir(daemon.inbox("alice"))] == []
+        send_raw(daemon, b"Subject: small\r\n\r\nfits\r\n")
+        assert [frontmatter(p)[0]["subject"] for p in md_files(daemon)] == ["small"]
+    finally:
+        subprocess.run(["umount", "-l", daemon.data], check=False)
