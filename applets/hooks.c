@@ -10,10 +10,12 @@
  * its argv exec'd directly (no shell), the stored .md on stdin and AIMX_*
  * variables in its environment. Root or the mailbox owner may change hooks;
  * changes go through the daemon and apply at once. When it is not running,
- * root edits config.toml directly (effective at the next start).
+ * root edits config.toml directly (effective at the next start); others
+ * get "not authorized" (exit 1).
  *
  *   --mailbox M          the mailbox; for list, show only its hooks
- *   --all                list the hooks of every mailbox (root only)
+ *   --all                list the hooks of every mailbox (root only; root
+ *                        sees them all anyway, others only their own)
  *   --event EVENT        on_receive or after_send
  *   --cmd JSON           argv as a JSON string array; cmd[0] an absolute path,
  *                        e.g. '["/bin/sh","-c","echo hi"]'
@@ -26,14 +28,509 @@
  *   --data-dir DIR       mail store (default: AIMX_DATA_DIR, else the
  *                        config's data_dir, else /var/lib/aimx)
  *
+ * list prints NAME, MAILBOX, EVENT, TIMEOUT and CMD (cut to 60 characters),
+ * sorted by mailbox, event and name, read from the config when it is
+ * readable and from the daemon otherwise. delete names the hook by the
+ * name list shows and asks first.
  * Exit: 0 ok (also a declined confirmation), 1 error, 2 usage error.
  */
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aimx_proto.h"
 #include "applets.h"
 #include "cli.h"
+#include "cli_table.h"
+#include "config.h"
+#include "mailbox_dir.h"
+#include "ops.h"
+#include "paths.h"
+#include "usage.h"
+#include "verb_hook_body.h"
+#include "verbs.h"
+
+#define CMD_COLUMN 60
+
+/* What every subcommand sees: the caller and, when it can read it, the config. */
+struct hk_ctx {
+	uid_t caller;
+	int have_cfg;
+	struct config cfg;
+	char config_path[AIMX_PATH_MAX];
+};
+
+struct hk_args {
+	const char *mailbox, *event, *cmd, *name, *timeout, *hook_name;
+	int all, fire_on_untrusted, yes;
+};
+
+/* One hook as list and delete show it. */
+struct hook_view {
+	const char *name, *mailbox, *event;
+	long timeout;
+	char *argv_json;
+};
+
+/* The daemon is down and this caller cannot edit config.toml itself. */
+static int root_required(const char *verb)
+{
+	cli_error(
+	    "not authorized: aimx hooks %s requires root (run with sudo)\nhint: if the daemon "
+	    "is running, hook CRUD over UDS would handle this without sudo.",
+	    verb);
+	return EXIT_ERR;
+}
+
+static void not_running_note(void)
+{
+	printf("Note: aimx serve is not running. The change will take effect on the next start "
+	       "(`sudo systemctl start aimx`).\n");
+}
+
+static void print_done(const char *what, const char *name, int live)
+{
+	printf("%s%s%s %s%s%s%s\n", cli_on(STYLE_GREEN), what, cli_off(), cli_on(STYLE_BOLD), name,
+	       cli_off(), live ? " (live via daemon)" : "");
+}
+
+/* The local check when the config is readable: root or the mailbox owner (by uid). */
+static int local_authz(const struct hk_ctx *c, const struct mailbox *mb)
+{
+	struct owner_ids ids;
+	if (c->caller == 0)
+		return 0;
+	if (owner_lookup(mb->owner, &ids) < 0) {
+		cli_error("not authorized: no such mailbox");
+		return -1;
+	}
+	if (ids.uid != c->caller) {
+		cli_error("not authorized: caller does not own mailbox '%s'", mb->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The rows the caller may see (HOOK-LIST shape), from the config or the daemon; NULL after
+ * printing an error. */
+static cJSON *hook_rows(const struct hk_ctx *c, const char *verb)
+{
+	if (c->have_cfg) {
+		char *json = verb_hook_list_json(&c->cfg, c->caller);
+		cJSON *rows = json ? cli_json_rows(json, strlen(json), "HOOK-LIST") : NULL;
+		if (!json)
+			cli_error("cannot list hooks: out of memory");
+		free(json);
+		return rows;
+	}
+	struct aimx_request req = {.verb = AIMX_HOOK_LIST};
+	struct aimx_response resp;
+	cJSON *rows = NULL;
+	enum cli_call_result st = cli_call(&req, &resp);
+	if (st == CLI_CALL_DONE)
+		rows = cli_json_rows(resp.json.data, resp.json.len, "HOOK-LIST");
+	aimx_response_free(&resp);
+	if (st == CLI_CALL_NO_DAEMON)
+		root_required(verb);
+	return rows;
+}
+
+/* ---- list ---- */
+
+static void print_header(void)
+{
+	const char *b = cli_on(STYLE_BOLD), *off = cli_off();
+	printf("%sNAME                        %s %sMAILBOX             %s %sEVENT       %s "
+	       "%sTIMEOUT%s %sCMD%s\n",
+	       b, off, b, off, b, off, b, off, b, off);
+}
+
+static int print_row(const cJSON *row)
+{
+	char *argv = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(row, "cmd"));
+	char *cmd = argv ? cli_ellipsize(argv, CMD_COLUMN) : NULL;
+	free(argv);
+	if (!cmd)
+		return -1;
+	cli_cell(stdout, STYLE_BOLD, cli_json_str(row, "name"), 28, 1);
+	putchar(' ');
+	cli_cell(stdout, STYLE_PLAIN, cli_json_str(row, "mailbox"), 20, 1);
+	putchar(' ');
+	cli_cell(stdout, STYLE_PLAIN, cli_json_str(row, "event"), 11, 0);
+	printf(" %7ld %s\n", cli_json_num(row, "timeout_secs"), cmd);
+	free(cmd);
+	return 0;
+}
+
+static int hooks_list(struct hk_ctx *c, const struct hk_args *a)
+{
+	if (a->all && c->caller != 0) {
+		cli_error("not authorized: --all requires root (run with sudo)");
+		return EXIT_ERR;
+	}
+	if (c->have_cfg && a->mailbox && !config_find_mailbox(&c->cfg, a->mailbox)) {
+		cli_error("Mailbox '%s' does not exist", a->mailbox);
+		return EXIT_ERR;
+	}
+	cJSON *rows = hook_rows(c, "list");
+	if (!rows)
+		return EXIT_ERR;
+	int printed = 0, rc = 0;
+	const cJSON *row;
+	cJSON_ArrayForEach(row, rows)
+	{
+		if (a->mailbox && strcmp(cli_json_str(row, "mailbox"), a->mailbox) != 0)
+			continue;
+		if (!printed++)
+			print_header();
+		if (rc == 0)
+			rc = print_row(row);
+	}
+	cJSON_Delete(rows);
+	if (!printed)
+		printf("No hooks configured.\n");
+	if (rc < 0)
+		cli_error("cannot list hooks: out of memory");
+	return rc < 0 ? EXIT_ERR : EXIT_OK;
+}
+
+/* ---- create ---- */
+
+/* --cmd as argv: a non-empty JSON array of strings. 0, or -1 after printing why. */
+static int parse_cmd(const char *raw, struct strlist *argv)
+{
+	static const char *const example = "--cmd must be a JSON array of strings, e.g. --cmd "
+	                                   "'[\"/bin/echo\", \"hello\"]'";
+	const char *p = raw + strspn(raw, " \t\r\n");
+	if (*p != '[') {
+		cli_error("%s; got: %s", example, raw);
+		return -1;
+	}
+	cJSON *arr = cJSON_ParseWithOpts(raw, NULL, 1);
+	const cJSON *it;
+	int rc = cJSON_IsArray(arr) ? 0 : -1;
+	for (it = rc == 0 ? arr->child : NULL; it; it = it->next)
+		if (!cJSON_IsString(it) || strlist_push(argv, it->valuestring) < 0)
+			rc = -1;
+	cJSON_Delete(arr);
+	if (rc < 0)
+		cli_error("%s; parse error: not a JSON array of strings", example);
+	else if (argv->n == 0)
+		cli_error("--cmd must be a non-empty JSON array of strings");
+	return rc < 0 || argv->n == 0 ? -1 : 0;
+}
+
+/* The HOOK-CREATE body; timeout_secs only when it is not the default. */
+static char *create_body(const struct strlist *argv, int fire_on_untrusted, unsigned timeout)
+{
+	char *cmd = cli_argv_json(argv), *body = NULL;
+	char timeout_key[32] = "";
+	if (timeout != HOOK_TIMEOUT_DEFAULT)
+		snprintf(timeout_key, sizeof(timeout_key), ",\"timeout_secs\":%u", timeout);
+	if (cmd && asprintf(&body, "{\"cmd\":%s,\"fire_on_untrusted\":%s,\"type\":\"cmd\"%s}", cmd,
+	                    fire_on_untrusted ? "true" : "false", timeout_key) < 0)
+		body = NULL;
+	free(cmd);
+	return body;
+}
+
+/* The checks of the spec, in order, that need no daemon; fills h (cmd, event, flag). */
+static int create_checks(const struct hk_ctx *c, const struct hk_args *a, struct hook *h)
+{
+	if (a->name && !hook_name_valid(a->name)) {
+		cli_error("invalid hook name '%s': must match [a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}",
+		          a->name);
+		return -1;
+	}
+	if (c->have_cfg) {
+		const struct mailbox *mb = config_find_mailbox(&c->cfg, a->mailbox);
+		if (!mb) {
+			cli_error("Mailbox '%s' does not exist", a->mailbox);
+			return -1;
+		}
+		if (local_authz(c, mb) < 0)
+			return -1;
+	}
+	h->event = strcmp(a->event, "after_send") == 0 ? HOOK_AFTER_SEND : HOOK_ON_RECEIVE;
+	h->fire_on_untrusted = a->fire_on_untrusted;
+	if (h->event == HOOK_AFTER_SEND && a->fire_on_untrusted) {
+		cli_error("--fire-on-untrusted is only valid on --event on_receive");
+		return -1;
+	}
+	if (a->cmd[strspn(a->cmd, " \t\r\n\v\f")] == '\0') {
+		cli_error("--cmd must not be empty");
+		return -1;
+	}
+	return parse_cmd(a->cmd, &h->cmd);
+}
+
+/* Daemon down, root with a readable config: the daemon's own decoding and change. */
+static int direct_create(const struct hk_ctx *c, const struct hk_args *a, const char *body,
+                         const struct hook *h, const char *effective)
+{
+	struct hook d;
+	struct op_result r = {"", ""};
+	char why[512];
+	memset(&d, 0, sizeof(d));
+	if (hook_body_decode(body, strlen(body), &d, why, sizeof(why)) < 0) {
+		op_fail(&r, "PROTOCOL", "%s", why);
+	} else {
+		d.event = h->event;
+		d.name = (char *)a->name;
+		op_hook_create(c->config_path, a->mailbox, 0, &d, &r);
+	}
+	strlist_free(&d.cmd);
+	free(d.type);
+	if (r.code[0]) {
+		cli_error("[%s] %s", r.code, r.reason);
+		return EXIT_ERR;
+	}
+	print_done("Hook created:", effective, 0);
+	not_running_note();
+	return EXIT_OK;
+}
+
+static int send_create(const struct hk_ctx *c, const struct hk_args *a, const struct hook *h)
+{
+	char effective[HOOK_NAME_MAX + 1];
+	if (a->name)
+		snprintf(effective, sizeof(effective), "%s", a->name);
+	else
+		hook_derive_name(h, effective);
+	char *body = create_body(&h->cmd, h->fire_on_untrusted, h->timeout_secs);
+	if (!body) {
+		cli_error("cannot build the HOOK-CREATE body: out of memory");
+		return EXIT_ERR;
+	}
+	struct aimx_request req = {.verb = AIMX_HOOK_CREATE,
+	                           .mailbox = (char *)a->mailbox,
+	                           .event = (char *)a->event,
+	                           .name = (char *)a->name,
+	                           .body = {body, strlen(body), strlen(body) + 1, 0}};
+	struct aimx_response resp;
+	enum cli_call_result st = cli_call(&req, &resp);
+	aimx_response_free(&resp);
+	int rc = EXIT_ERR;
+	if (st == CLI_CALL_DONE) {
+		print_done("Hook created:", effective, 1);
+		rc = EXIT_OK;
+	} else if (st == CLI_CALL_NO_DAEMON) {
+		rc = c->have_cfg && c->caller == 0 ? direct_create(c, a, body, h, effective)
+		                                   : root_required("create");
+	}
+	free(body);
+	return rc;
+}
+
+/* Non-empty decimal that fits a u32, as the upstream flag type; -1 when it is not. */
+static long parse_timeout(const char *s)
+{
+	if (!s[0] || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	unsigned long long v = strtoull(s, NULL, 10);
+	return v > 0xFFFFFFFFull ? -1 : (long)v;
+}
+
+static int hooks_create(struct hk_ctx *c, const struct hk_args *a)
+{
+	struct hook h;
+	memset(&h, 0, sizeof(h));
+	h.timeout_secs = HOOK_TIMEOUT_DEFAULT;
+	if (a->timeout)
+		h.timeout_secs = (unsigned)parse_timeout(a->timeout);
+	int rc = create_checks(c, a, &h) < 0 ? EXIT_ERR : send_create(c, a, &h);
+	strlist_free(&h.cmd);
+	return rc;
+}
+
+/* ---- delete ---- */
+
+static int confirm_delete(const struct hook_view *v)
+{
+	const char *b = cli_on(STYLE_BOLD), *off = cli_off();
+	char *cmd = cli_ellipsize(v->argv_json, CMD_COLUMN);
+	if (!cmd)
+		return -1;
+	printf("%sAbout to delete hook:%s\n", cli_on(STYLE_YELLOW), off);
+	printf("  %sname:   %s   %s%s%s\n", b, off, b, v->name, off);
+	printf("  %smailbox:%s   %s\n", b, off, v->mailbox);
+	printf("  %sevent:  %s   %s\n", b, off, v->event);
+	printf("  %stimeout:%s   %ld\n", b, off, v->timeout);
+	printf("  %scmd:    %s   %s\n", b, off, cmd);
+	free(cmd);
+	return cli_confirm("Continue? [y/N] ");
+}
+
+/* With a readable config: find the hook, check the caller locally, then ask. 1 to go on,
+ * 0 when declined, -1 after an error. */
+static int delete_precheck_local(const struct hk_ctx *c, const struct hk_args *a)
+{
+	for (size_t i = 0; i < c->cfg.nmailboxes; i++) {
+		const struct mailbox *mb = &c->cfg.mailboxes[i];
+		for (size_t j = 0; j < mb->nhooks; j++) {
+			const struct hook *h = &mb->hooks[j];
+			if (strcmp(h->effective_name, a->hook_name) != 0)
+				continue;
+			if (local_authz(c, mb) < 0)
+				return -1;
+			if (a->yes)
+				return 1;
+			struct hook_view v = {h->effective_name, mb->name,
+			                      hook_event_name(h->event), h->timeout_secs,
+			                      cli_argv_json(&h->cmd)};
+			int rc = v.argv_json ? confirm_delete(&v) : -1;
+			free(v.argv_json);
+			return rc;
+		}
+	}
+	cli_error("Hook '%s' not found", a->hook_name);
+	return -1;
+}
+
+/* Without it: the daemon's listing (only hooks the caller owns) for the question. */
+static int delete_precheck_remote(const struct hk_ctx *c, const struct hk_args *a)
+{
+	if (a->yes)
+		return 1;
+	cJSON *rows = hook_rows(c, "delete");
+	const cJSON *row, *found = NULL;
+	if (!rows)
+		return -1;
+	cJSON_ArrayForEach(row, rows)
+	{
+		if (!found && strcmp(cli_json_str(row, "name"), a->hook_name) == 0)
+			found = row;
+	}
+	int rc = -1;
+	if (!found) {
+		cli_error("Hook '%s' not found", a->hook_name);
+	} else {
+		struct hook_view v = {
+		    cli_json_str(found, "name"), cli_json_str(found, "mailbox"),
+		    cli_json_str(found, "event"), cli_json_num(found, "timeout_secs"),
+		    cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(found, "cmd"))};
+		rc = v.argv_json ? confirm_delete(&v) : -1;
+		free(v.argv_json);
+	}
+	cJSON_Delete(rows);
+	return rc;
+}
+
+static int direct_delete(const struct hk_ctx *c, const struct hk_args *a)
+{
+	struct op_result r = {"", ""};
+	if (!c->have_cfg || c->caller != 0)
+		return root_required("delete");
+	if (op_hook_delete(c->config_path, a->hook_name, 0, &r) < 0) {
+		cli_error("[%s] %s", r.code, r.reason);
+		return EXIT_ERR;
+	}
+	print_done("Hook deleted:", a->hook_name, 0);
+	not_running_note();
+	return EXIT_OK;
+}
+
+static int hooks_delete(struct hk_ctx *c, const struct hk_args *a)
+{
+	int go = c->have_cfg ? delete_precheck_local(c, a) : delete_precheck_remote(c, a);
+	if (go <= 0)
+		return go < 0 ? EXIT_ERR : EXIT_OK;
+	struct aimx_request req = {.verb = AIMX_HOOK_DELETE, .hook_name = (char *)a->hook_name};
+	struct aimx_response resp;
+	enum cli_call_result st = cli_call(&req, &resp);
+	aimx_response_free(&resp);
+	if (st == CLI_CALL_NO_DAEMON)
+		return direct_delete(c, a);
+	if (st == CLI_CALL_FAILED)
+		return EXIT_ERR;
+	print_done("Hook deleted:", a->hook_name, 1);
+	return EXIT_OK;
+}
+
+/* ---- dispatch ---- */
+
+/* Required flags and value types of create, checked before anything runs (exit 2). */
+static int create_usage(const struct hk_args *a)
+{
+	const char *missing = !a->mailbox ? "--mailbox"
+	                      : !a->event ? "--event"
+	                      : !a->cmd   ? "--cmd"
+	                                  : NULL;
+	if (missing) {
+		cli_usage_error(USAGE_hooks, "hooks create: the argument '%s' is required",
+		                missing);
+		return -1;
+	}
+	if (strcmp(a->event, "on_receive") != 0 && strcmp(a->event, "after_send") != 0) {
+		cli_usage_error(USAGE_hooks,
+		                "hooks create: invalid value '%s' for '--event': expected "
+		                "on_receive or after_send",
+		                a->event);
+		return -1;
+	}
+	if (a->timeout && parse_timeout(a->timeout) < 0) {
+		cli_usage_error(USAGE_hooks,
+		                "hooks create: invalid value '%s' for '--timeout-secs': expected "
+		                "a whole number of seconds",
+		                a->timeout);
+		return -1;
+	}
+	return 0;
+}
+
+/* Flags of each subcommand; 0, 1 after --help, -1 after a usage error. */
+static int parse_args(int argc, char **argv, struct hk_args *a,
+                      int (**run)(struct hk_ctx *, const struct hk_args *))
+{
+	const struct cli_opt list_opts[] = {{"--mailbox", NULL, NULL, &a->mailbox},
+	                                    {"--all", NULL, &a->all, NULL}};
+	const struct cli_opt create_opts[] = {
+	    {"--mailbox", NULL, NULL, &a->mailbox},
+	    {"--event", NULL, NULL, &a->event},
+	    {"--cmd", NULL, NULL, &a->cmd},
+	    {"--name", NULL, NULL, &a->name},
+	    {"--timeout-secs", NULL, NULL, &a->timeout},
+	    {"--fire-on-untrusted", NULL, &a->fire_on_untrusted, NULL},
+	};
+	const struct cli_opt delete_opts[] = {{"--yes", "-y", &a->yes, NULL}};
+	const char *sub = argv[1];
+	char what[64];
+	int rc;
+	snprintf(what, sizeof(what), "hooks %.40s", sub);
+	if (strcmp(sub, "list") == 0) {
+		*run = hooks_list;
+		return cli_parse(argc, argv, 2, list_opts, 2, NULL, 0, what, USAGE_hooks);
+	}
+	if (strcmp(sub, "create") == 0) {
+		*run = hooks_create;
+		rc = cli_parse(argc, argv, 2, create_opts, 6, NULL, 0, what, USAGE_hooks);
+		return rc == 0 ? create_usage(a) : rc;
+	}
+	if (strcmp(sub, "delete") == 0) {
+		*run = hooks_delete;
+		return cli_parse(argc, argv, 2, delete_opts, 1, &a->hook_name, 1, what,
+		                 USAGE_hooks);
+	}
+	cli_usage_error(USAGE_hooks, "hooks: unknown subcommand '%s'", sub);
+	return -1;
+}
 
 int applet_hooks(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("hooks");
+	if (argc < 2)
+		return cli_usage_error(USAGE_hooks, "hooks: missing subcommand");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct hk_args a = {0};
+	int (*run)(struct hk_ctx *, const struct hk_args *) = NULL;
+	int rc = parse_args(argc, argv, &a, &run);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	struct hk_ctx c = {.caller = geteuid()};
+	c.have_cfg = cli_config_try_load(&c.cfg, c.config_path) == 0;
+	rc = run(&c, &a);
+	if (c.have_cfg)
+		config_free(&c.cfg);
+	return rc;
 }

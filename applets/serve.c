@@ -165,7 +165,6 @@ int applet_serve(int argc, char **argv)
 	o.bind = o.bind ? o.bind : DEFAULT_BIND;
 	if (daemon_load_config(&srv) < 0)
 		return EXIT_ERR;
-	srv.data_dir = paths_data_dir(srv.cfg.data_dir);
 	if (mkdir_p(srv.data_dir, 0755) < 0) {
 		cli_error("cannot create the data directory %s: %s", srv.data_dir, strerror(errno));
 		return EXIT_ERR;

@@ -17,6 +17,7 @@
 #include "config_report.h"
 #include "fileio.h"
 #include "log.h"
+#include "paths.h"
 
 #define PEER_IP_MAX INET6_ADDRSTRLEN
 
@@ -68,6 +69,7 @@ int daemon_load_config(struct daemon *d)
 		return -1;
 	config_free(&d->cfg);
 	d->cfg = fresh;
+	snprintf(d->data_dir, sizeof(d->data_dir), "%s", paths_data_dir(d->cfg.data_dir));
 	if (have_stat)
 		d->cfg_stat = st;
 	return 0;

@@ -21,7 +21,8 @@ struct daemon {
 	char config_path[4096];
 	struct config cfg;       /* the live config; refreshed before every fork (see daemon_run) */
 	struct stat cfg_stat;    /* identity of the file cfg was loaded from */
-	const char *data_dir;
+	char data_dir[4096];     /* resolved from the live config (--data-dir / env win); copied, so a
+				    reload never leaves it pointing into a freed config */
 	struct tls_server_creds *tls; /* NULL: no STARTTLS */
 	unsigned max_sessions;        /* 0: SMTP_MAX_SESSIONS */
 	int idle_timeout_ms;          /* 0: SMTP_IDLE_TIMEOUT_MS */

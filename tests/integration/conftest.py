@@ -34,9 +34,7 @@ ALIASES = {"mailbox": "mailboxes", "hook": "hooks"}
 NOT_BUILT = [
     "dkim-keygen",
     "doctor",
-    "hooks",
     "logs",
-    "mailboxes",
     "mcp",
     "portcheck",
     "send",

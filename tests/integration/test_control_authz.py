@@ -164,3 +164,14 @@ def test_second_daemon_refuses_to_start(aimx, daemon):
     r = subprocess.run([aimx, "serve", "--bind", f"127.0.0.1:{free_port()}"], env=daemon.env, capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and "already running" in r.stderr
     assert uds_call(daemon, b"AIMX/1 VERSION\n\n").startswith(b"AIMX/1 OK\n")
+
+
+def test_delivery_keeps_working_across_config_reloads(daemon):
+    # Regression: the master's data dir pointed into the config freed by a reload.
+    for k in range(3):
+        frame = f"AIMX/1 MAILBOX-CREATE\nName: reload-{k}\nContent-Length: 0\n\n".encode()
+        assert uds_call(daemon, frame, ALICE) == b"AIMX/1 OK\n"
+        with smtplib.SMTP("127.0.0.1", daemon.port, timeout=30) as s:
+            for mb in ("alice", f"reload-{k}"):
+                s.sendmail("x@example.org", [f"{mb}@{DOMAIN}"], f"Subject: after reload {k}\r\n\r\nx\r\n")
+        assert [p for p in stored_files(daemon.inbox(f"reload-{k}")) if p.endswith(".md")]
