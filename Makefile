@@ -101,6 +101,7 @@ run: aimx
 # Measurements (root; installs postfix for smtp-source). Not part of `make check`.
 bench: aimx
 	bench/inbound
+	bench/control
 
 install: aimx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
