@@ -131,7 +131,8 @@ static void banner(const struct serve_opts *o, const struct daemon *srv, int tls
 static void warn_test_env(void)
 {
 	static const char *const vars[] = {"AIMX_TEST_MAIL_DROP", "AIMX_RESOLV_CONF",
-					   "AIMX_SMTP_PORT", "AIMX_TEST_DELETE_PAUSE_MS"};
+					   "AIMX_SMTP_PORT", "AIMX_TEST_DELETE_PAUSE_MS",
+					   "AIMX_TEST_SMTP_IDLE_MS", "AIMX_TEST_SMTP_SESSION_S"};
 	for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++)
 		if (getenv(vars[k]))
 			log_event(LOG_WARN, "daemon.test_only_setting", "variable", vars[k], "value",
@@ -180,6 +181,10 @@ int applet_serve(int argc, char **argv)
 		return EXIT_ERR;
 	banner(&o, &srv, tls);
 	warn_test_env();
+	/* test-only: short SMTP timeouts so tests need not wait 300 / 600 s */
+	srv.idle_timeout_ms = getenv("AIMX_TEST_SMTP_IDLE_MS") ? atoi(getenv("AIMX_TEST_SMTP_IDLE_MS")) : 0;
+	srv.session_timeout_s =
+		getenv("AIMX_TEST_SMTP_SESSION_S") ? atoi(getenv("AIMX_TEST_SMTP_SESSION_S")) : 0;
 	int rc = daemon_run(&srv);
 	uds_unlisten();
 	tls_server_creds_free(&creds);

@@ -26,6 +26,7 @@ struct daemon {
 	struct tls_server_creds *tls; /* NULL: no STARTTLS */
 	unsigned max_sessions;        /* 0: SMTP_MAX_SESSIONS */
 	int idle_timeout_ms;          /* 0: SMTP_IDLE_TIMEOUT_MS */
+	int session_timeout_s;        /* 0: SMTP_SESSION_TIMEOUT_S */
 };
 
 /* Bind "ADDR:PORT" ("[v6]:PORT" for IPv6), listen, FD_CLOEXEC. Returns the fd or -1 with

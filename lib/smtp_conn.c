@@ -218,7 +218,8 @@ int smtp_conn_serve(const struct daemon *srv, int fd, const char *peer_ip)
 	sigaction(SIGINT, &sa, NULL);
 	static struct conn c;
 	c = (struct conn){.srv = srv, .fd = fd, .peer_ip = peer_ip,
-			  .deadline = time(NULL) + SMTP_SESSION_TIMEOUT_S};
+			  .deadline = time(NULL) + (srv->session_timeout_s ? srv->session_timeout_s
+									   : SMTP_SESSION_TIMEOUT_S)};
 	struct smtp_callbacks cb = {&c, on_rcpt, on_data};
 	if (smtp_session_init(&c.s, srv->cfg.domain, srv->tls != NULL, NULL, &cb) < 0)
 		return 1;

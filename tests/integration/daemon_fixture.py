@@ -51,7 +51,7 @@ def make_cert(tls_dir):
 class Daemon:
     """Starts `aimx serve` as root in its own temp tree; stop() asserts a clean exit."""
 
-    def __init__(self, aimx, root):
+    def __init__(self, aimx, root, extra_env=None):
         ensure_users()
         self.aimx, self.root = aimx, root
         os.chmod(root, 0o755)
@@ -64,7 +64,7 @@ class Daemon:
         self.cert, self.key = make_cert(os.path.join(root, "tls"))
         self.port = free_port()
         self.env = dict(os.environ, AIMX_CONFIG_DIR=self.cfg_dir, AIMX_DATA_DIR=self.data,
-                        AIMX_RUNTIME_DIR=self.run_dir, NO_COLOR="1")
+                        AIMX_RUNTIME_DIR=self.run_dir, NO_COLOR="1", **(extra_env or {}))
         self.log = open(os.path.join(root, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [aimx, "serve", "--bind", f"127.0.0.1:{self.port}", "--tls-cert", self.cert,

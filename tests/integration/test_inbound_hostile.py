@@ -142,3 +142,39 @@ def test_disk_full_gives_451_and_leaves_nothing(daemon):
         assert [frontmatter(p)[0]["subject"] for p in md_files(daemon)] == ["small"]
     finally:
         subprocess.run(["umount", "-l", daemon.data], check=False)
+
+
+def test_slow_clients_are_cut_and_their_slot_freed(aimx):
+    root = tempfile.mkdtemp(prefix="aimx-it-slow-")
+    d = Daemon(aimx, root, {"AIMX_TEST_SMTP_IDLE_MS": "1500", "AIMX_TEST_SMTP_SESSION_S": "3"})
+    try:
+        assert "AIMX_TEST_SMTP_SESSION_S" in d.logs()  # the loud test-only warning
+        idle = socket.create_connection(("127.0.0.1", d.port), timeout=30)
+        assert read_reply(idle).startswith(b"220 ")
+        start = time.time()
+        assert idle.recv(200).startswith(b"421 4.4.2")  # nothing sent: idle timeout
+        assert 1.0 < time.time() - start < 10
+        trickle = socket.create_connection(("127.0.0.1", d.port), timeout=30)
+        read_reply(trickle)
+        start, got = time.time(), b""
+        for ch in b"NOOP NOOP NOOP NOOP NOOP NOOP NOOP":
+            try:
+                trickle.sendall(bytes([ch]))
+            except OSError:
+                break
+            time.sleep(1)
+            trickle.setblocking(False)
+            try:
+                got += trickle.recv(200)
+            except BlockingIOError:
+                pass
+            trickle.setblocking(True)
+            if got:
+                break
+        assert got.startswith(b"421 "), got  # one byte a second still hits the session cap
+        assert time.time() - start < 10
+        with smtplib.SMTP("127.0.0.1", d.port, timeout=10) as s:
+            assert s.noop()[0] == 250
+    finally:
+        d.stop()
+        cleanup(root)
