@@ -177,6 +177,10 @@ int applet_serve(int argc, char **argv)
 	if (load_tls(&o, &creds, &tls) < 0)
 		return EXIT_ERR;
 	srv.tls = tls ? &creds : NULL;
+	if (daemon_signals_install(&srv) < 0) {
+		cli_error("cannot set up signal handling: %s", strerror(errno));
+		return EXIT_ERR;
+	}
 	if (open_listeners(&o, &srv) < 0)
 		return EXIT_ERR;
 	banner(&o, &srv, tls);

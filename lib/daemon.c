@@ -228,12 +228,18 @@ static void drain(struct children *smtp, struct children *uds)
 		reap(smtp, uds);
 }
 
+int daemon_signals_install(struct daemon *d)
+{
+	return install_handlers(&d->run_mask);
+}
+
 int daemon_run(struct daemon *d)
 {
-	sigset_t run_mask, wait_mask;
+	sigset_t wait_mask;
+	const sigset_t *run_mask = &d->run_mask;
 	struct children smtp, uds;
 	if (children_init(&smtp, d->max_sessions ? d->max_sessions : SMTP_MAX_SESSIONS) < 0 ||
-	    children_init(&uds, UDS_MAX_SESSIONS) < 0 || install_handlers(&run_mask) < 0)
+	    children_init(&uds, UDS_MAX_SESSIONS) < 0)
 		return -1;
 	sigemptyset(&wait_mask);
 	while (!got_term) {
@@ -245,9 +251,9 @@ int daemon_run(struct daemon *d)
 		struct pollfd pfd[2] = {{d->listen_fd, POLLIN, 0}, {d->uds_fd, POLLIN, 0}};
 		int n = ppoll(pfd, d->uds_fd >= 0 ? 2 : 1, NULL, &wait_mask);
 		if (n > 0 && (pfd[0].revents & POLLIN))
-			accept_smtp(d, &smtp, &run_mask);
+			accept_smtp(d, &smtp, run_mask);
 		if (n > 0 && d->uds_fd >= 0 && (pfd[1].revents & POLLIN))
-			accept_uds(d, &uds, &run_mask);
+			accept_uds(d, &uds, run_mask);
 	}
 	close(d->listen_fd);
 	if (d->uds_fd >= 0)

@@ -2,6 +2,7 @@
 #ifndef AIMX_DAEMON_H
 #define AIMX_DAEMON_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -27,6 +28,7 @@ struct daemon {
 	unsigned max_sessions;        /* 0: SMTP_MAX_SESSIONS */
 	int idle_timeout_ms;          /* 0: SMTP_IDLE_TIMEOUT_MS */
 	int session_timeout_s;        /* 0: SMTP_SESSION_TIMEOUT_S */
+	sigset_t run_mask;            /* the mask children get; set by daemon_signals_install */
 };
 
 /* Bind "ADDR:PORT" ("[v6]:PORT" for IPv6), listen, FD_CLOEXEC. Returns the fd or -1 with
@@ -36,6 +38,10 @@ int smtp_listen(const char *bind_addr, char *err, size_t errsz);
 /* Load d->config_path into d->cfg and remember the file's identity. 0, or -1 after printing
  * the report to stderr. */
 int daemon_load_config(struct daemon *d);
+
+/* Install the master's signal handling (TERM/INT/HUP/CHLD blocked except while waiting).
+ * Call before opening listeners, so a signal sent once the socket exists is never fatal. */
+int daemon_signals_install(struct daemon *d);
 
 /* Accept and serve until SIGTERM/SIGINT, then stop accepting, let sessions finish the DATA
  * in flight (up to DAEMON_SHUTDOWN_GRACE_S) and return 0. Before forking a child, the

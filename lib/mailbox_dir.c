@@ -25,6 +25,14 @@ int owner_lookup(const char *owner, struct owner_ids *ids)
 	return 0;
 }
 
+/* mkdir with exactly `mode` (the daemon's umask 077 must not turn 0755 parents into 0700). */
+static int make_dir(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0)
+		return errno == EEXIST ? 0 : -1;
+	return chmod(path, mode);
+}
+
 int mkdir_p(const char *path, mode_t mode)
 {
 	char tmp[AIMX_PATH_MAX];
@@ -38,11 +46,11 @@ int mkdir_p(const char *path, mode_t mode)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		if (make_dir(tmp, mode) < 0)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+	if (make_dir(tmp, mode) < 0)
 		return -1;
 	struct stat st;
 	if (stat(tmp, &st) < 0)
@@ -61,7 +69,8 @@ int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct ma
 	if (path_join(folder_dir, sizeof(folder_dir), data_dir, folder) < 0 ||
 	    path_join(out, outsz, folder_dir, mb->name) < 0)
 		return -1;
-	if (mkdir_p(out, 0700) < 0)
+	/* inbox/ and sent/ stay traversable (0755) so owners reach their own 0700 folders */
+	if (mkdir_p(folder_dir, 0755) < 0 || mkdir_p(out, 0700) < 0)
 		return -1;
 	if (geteuid() != 0)
 		return 0;

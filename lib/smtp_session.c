@@ -353,12 +353,16 @@ static enum smtp_action line_done(struct smtp_session *s)
 	char *cmd = trim(s->line);
 	if (!overflow && !has_nul && !*cmd)
 		return SMTP_CONTINUE;
-	if (s->commands >= s->limits.max_commands) {
+	/* RCPT lines are bounded by the recipient cap (452 past it) instead, so a message
+	 * may carry the 100 recipients RFC 5321 4.5.3.1.8 requires us to accept. */
+	int is_rcpt = !overflow && !has_nul && strncasecmp(cmd, "RCPT", 4) == 0 &&
+		      (cmd[4] == ' ' || cmd[4] == '\t' || cmd[4] == '\0');
+	if (!is_rcpt && s->commands >= s->limits.max_commands) {
 		reply(s, R_TOO_MANY_CMDS);
 		s->state = SMTP_S_CLOSED;
 		return SMTP_CLOSE;
 	}
-	s->commands++;
+	s->commands += !is_rcpt;
 	if (overflow)
 		return say(s, R_LINE_LONG);
 	if (has_nul)

@@ -8,13 +8,12 @@ import smtplib
 import socket
 import ssl
 import subprocess
-import tomllib
-
 import tempfile
 
 import pytest
 
 from daemon_fixture import DOMAIN, Daemon, cleanup, stored_files
+from inbound_helpers import frontmatter, read_reply
 
 ORDER = ["id", "message_id", "thread_id", "from", "to", "delivered_to", "subject", "date",
          "received_at", "received_from_ip", "size_bytes", "dkim", "spf", "dmarc", "trusted",
@@ -29,14 +28,6 @@ def daemon(aimx):
     yield d
     d.stop()
     cleanup(root)
-
-
-def frontmatter(path):
-    text = open(path, encoding="utf-8").read()
-    assert text.startswith("+++\n"), text[:80]
-    head, body = text[4:].split("+++\n", 1)
-    keys = [line.split(" = ")[0] for line in head.splitlines() if " = " in line and not line.startswith("[")]
-    return tomllib.loads(head), keys, body
 
 
 def newest(directory, before):
@@ -128,33 +119,6 @@ def test_openssl_s_client_starttls(daemon):
     assert "250 2.0.0 OK message accepted" in r.stdout, r.stdout + r.stderr
     fm, _, body = frontmatter(newest(daemon.inbox("alice"), before))
     assert fm["subject"] == "via openssl" and "hello over TLS" in body
-
-
-def read_reply(sock):
-    data = b""
-    while True:
-        data += sock.recv(4096)
-        lines = data.split(b"\r\n")
-        if len(lines) > 1 and re.match(rb"^\d{3} ", lines[-2]):
-            return data
-
-
-def test_plaintext_injected_after_starttls_is_not_executed(daemon):
-    with socket.create_connection(("127.0.0.1", daemon.port), timeout=30) as raw:
-        read_reply(raw)
-        raw.sendall(b"EHLO c\r\n")
-        read_reply(raw)
-        raw.sendall(b"STARTTLS\r\nRSET\r\n")
-        assert read_reply(raw).startswith(b"220")
-        ctx = ssl.create_default_context(cafile=daemon.cert)
-        try:
-            with ctx.wrap_socket(raw, server_hostname=DOMAIN) as tls:
-                tls.sendall(b"EHLO c\r\n")
-                assert read_reply(tls).startswith(b"250-")
-        except (ssl.SSLError, ConnectionError):
-            pass  # the injected bytes broke the handshake: also safe
-    with smtplib.SMTP("127.0.0.1", daemon.port, timeout=30) as s:
-        assert s.noop()[0] == 250  # the master is alive
 
 
 def test_bare_lf_rejected_and_session_stays_in_sync(daemon):
