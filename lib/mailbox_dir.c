@@ -86,12 +86,8 @@ int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct ma
 	return 0;
 }
 
-int mailbox_lock(const char *data_dir, const char *mailbox)
+int lock_file_exclusive(const char *path)
 {
-	char dir[AIMX_PATH_MAX], path[AIMX_PATH_MAX];
-	if (path_join(dir, sizeof(dir), data_dir, ".aimx/lock") < 0 ||
-	    path_join(path, sizeof(path), dir, mailbox) < 0 || mkdir_p(dir, 0700) < 0)
-		return -1;
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
@@ -104,6 +100,15 @@ int mailbox_lock(const char *data_dir, const char *mailbox)
 		}
 	}
 	return fd;
+}
+
+int mailbox_lock(const char *data_dir, const char *mailbox)
+{
+	char dir[AIMX_PATH_MAX], path[AIMX_PATH_MAX];
+	if (path_join(dir, sizeof(dir), data_dir, ".aimx/lock") < 0 ||
+	    path_join(path, sizeof(path), dir, mailbox) < 0 || mkdir_p(dir, 0700) < 0)
+		return -1;
+	return lock_file_exclusive(path);
 }
 
 void mailbox_unlock(int fd)

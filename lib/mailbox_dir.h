@@ -26,6 +26,10 @@ int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct ma
 int mailbox_lock(const char *data_dir, const char *mailbox);
 void mailbox_unlock(int fd);
 
+/* Open (creating 0600, no symlinks) and flock(LOCK_EX) `path`, retrying EINTR. Close the
+ * fd to unlock. Returns the fd or -1 with errno. */
+int lock_file_exclusive(const char *path);
+
 /* mkdir -p with the given mode for each created component. 0, or -1 with errno. */
 int mkdir_p(const char *path, mode_t mode);
 

@@ -2,11 +2,9 @@
 #include "ops_txn.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "mailbox_dir.h"
@@ -30,15 +28,7 @@ static int lock_config(const char *config_path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			close(fd);
-			return -1;
-		}
-	return fd;
+	return lock_file_exclusive(path);
 }
 
 /* The config's own first error, for the IO reply when the file on disk is broken. */

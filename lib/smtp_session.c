@@ -577,7 +577,7 @@ enum smtp_action smtp_session_shutdown(struct smtp_session *s, const char *why)
 	return close_421(s, "4.3.2", why ? why : "Service shutting down");
 }
 
-/* Fuzzing: stub callbacks that record what they saw, so runs over different splits of the
+/* Fuzzing: recording callbacks that keep what they saw, so runs over different splits of the
  * same input can be compared. */
 struct fuzz_record {
 	struct buf replies;
