@@ -49,7 +49,7 @@ static int read_stdin(struct buf *raw)
 static int store(const struct config *cfg, const char *rcpt, const struct buf *raw)
 {
 	struct ingest_request req = {cfg, paths_data_dir(cfg->data_dir), rcpt, NULL, NULL,
-				     raw->data ? raw->data : "", raw->len, 0};
+				     raw->data ? raw->data : "", raw->len, 0, NULL};
 	struct ingest_result res;
 	if (ingest_message(&req, &res) < 0) {
 		cli_error("%s", res.error);
@@ -60,6 +60,7 @@ static int store(const struct config *cfg, const char *rcpt, const struct buf *r
 			res.mailbox->name);
 	else
 		printf("%s\n", res.path);
+	ingest_result_free(&res);
 	return EXIT_OK;
 }
 

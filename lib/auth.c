@@ -1,16 +1,63 @@
-/* auth.c: inbound verdicts; DKIM/SPF/DMARC report "not evaluated" until their issue lands. */
+/* auth.c: the trust gate of one mailbox over a message's verdicts (mail.md 3.4, DECISIONS 6). */
 #include "auth.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-void auth_evaluate(const struct config *cfg, const struct mailbox *mb, const struct auth_input *in,
-		   struct auth_results *out)
+#include "glob_match.h"
+#include "log.h"
+
+void auth_verdicts_none(struct auth_verdicts *v)
 {
-	(void)in;
-	snprintf(out->dkim, sizeof(out->dkim), "none");
-	snprintf(out->spf, sizeof(out->spf), "none");
-	snprintf(out->dmarc, sizeof(out->dmarc), "none");
+	memset(v, 0, sizeof(*v));
+	snprintf(v->dkim, sizeof(v->dkim), "none");
+	snprintf(v->spf, sizeof(v->spf), "none");
+	snprintf(v->dmarc, sizeof(v->dmarc), "none");
+}
+
+/* The address inside the last <...> of the from value, else the whole value; lowercased. */
+static char *sender_of(const char *from)
+{
+	const char *open = strrchr(from, '<');
+	const char *start = from, *end = from + strlen(from);
+	if (open) {
+		const char *close = strchr(open, '>');
+		if (close) {
+			start = open + 1;
+			end = close;
+		}
+	}
+	char *s = strndup(start, (size_t)(end - start));
+	for (char *c = s; c && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return s;
+}
+
+static int sender_allowlisted(const struct strlist *patterns, const char *sender)
+{
+	for (size_t k = 0; k < patterns->n; k++)
+		if (glob_match(patterns->v[k], sender))
+			return 1;
+	return 0;
+}
+
+void auth_trust(const struct config *cfg, const struct mailbox *mb, const char *from,
+		const struct auth_verdicts *v, char trusted[AUTH_VERDICT_MAX])
+{
 	enum trust_mode policy = config_mailbox_trust(cfg, mb);
-	snprintf(out->trusted, sizeof(out->trusted), "%s",
-		 policy == TRUST_NONE ? "none" : "false");
+	if (policy == TRUST_NONE) {
+		snprintf(trusted, AUTH_VERDICT_MAX, "none");
+		return;
+	}
+	char *sender = sender_of(from ? from : "");
+	int listed = sender && sender_allowlisted(config_mailbox_senders(cfg, mb), sender);
+	int ok = listed && strcmp(v->dkim, "pass") == 0 && v->dkim_aligned;
+	snprintf(trusted, AUTH_VERDICT_MAX, "%s", ok ? "true" : "false");
+	log_event(LOG_INFO, "trust.eval", "mailbox", mb->name, "policy", trust_mode_name(policy),
+		  "sender", sender ? sender : "", "dkim", v->dkim, "dkim_aligned",
+		  v->dkim_aligned ? "true" : "false", "sender_allowlisted",
+		  listed ? "true" : "false", "result", trusted, NULL);
+	free(sender);
 }

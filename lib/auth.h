@@ -1,32 +1,45 @@
-/* auth.h: authentication verdicts (dkim, spf, dmarc) and the trust gate for one inbound message. */
+/* auth.h: authentication verdicts (dkim, spf, dmarc) of one inbound message and the trust gate. */
 #ifndef AIMX_AUTH_H
 #define AIMX_AUTH_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
+#include "dns.h"
 
 #define AUTH_VERDICT_MAX 16
+#define AUTH_BUDGET_MS   20000 /* all DNS of one message's DKIM+SPF+DMARC, then temperror */
 
 struct auth_input {
 	const char *raw; /* the message exactly as received */
 	size_t len;
-	const char *peer_ip;   /* NULL on the stdin path */
-	const char *mail_from; /* envelope sender, NULL or "" for <> */
-	const char *from;      /* frontmatter `from` ("Name <addr>" or "addr") */
+	const char *peer_ip;   /* the SMTP peer; NULL on the stdin path (Received: is used) */
+	const char *mail_from; /* envelope sender; NULL or "" for <> and on the stdin path */
 };
 
-struct auth_results {
-	char dkim[AUTH_VERDICT_MAX];    /* "pass" | "fail" | "none" */
-	char spf[AUTH_VERDICT_MAX];     /* "pass" | "fail" | "softfail" | "neutral" | "none" */
-	char dmarc[AUTH_VERDICT_MAX];   /* "pass" | "fail" | "none" */
-	char trusted[AUTH_VERDICT_MAX]; /* "none" | "true" | "false" */
+/* Per message, whatever the recipient (mail.md 3.1-3.3). */
+struct auth_verdicts {
+	char dkim[AUTH_VERDICT_MAX];  /* "pass" | "fail" | "none" */
+	char spf[AUTH_VERDICT_MAX];   /* "pass" | "fail" | "softfail" | "neutral" | "none" */
+	char dmarc[AUTH_VERDICT_MAX]; /* "pass" | "fail" | "none" */
+	int dkim_aligned;             /* a passing DKIM d= relaxed-aligned with the From domain */
 };
 
-/* The one place inbound verdicts are computed. DKIM, SPF and DMARC are not evaluated yet
- * (the inbound-authentication issue fills them in here) and report "none"; trust is then
- * "none" under trust = "none" and "false" under "verified", since nothing is DKIM-verified. */
-void auth_evaluate(const struct config *cfg, const struct mailbox *mb, const struct auth_input *in,
-		   struct auth_results *out);
+/* All "none", nothing aligned: the verdicts of a message nothing was checked on. */
+void auth_verdicts_none(struct auth_verdicts *v);
+
+/* Computes DKIM, SPF and DMARC through dns (bounded by the resolver's deadline). */
+void auth_check_message(const struct auth_input *in, const struct dns_lookup *dns, time_t now,
+			struct auth_verdicts *out);
+
+/* Resolves through the system resolver ($AIMX_RESOLV_CONF or /etc/resolv.conf) with the
+ * AUTH_BUDGET_MS deadline; a resolver that cannot be set up gives all "none" (mail.md 3). */
+void auth_check_message_default(const struct auth_input *in, struct auth_verdicts *out);
+
+/* The trust verdict for mailbox mb (mail.md 3.4, DECISIONS 6): "none", "true" or "false".
+ * from is the frontmatter `from` value. Logs the evaluation. */
+void auth_trust(const struct config *cfg, const struct mailbox *mb, const char *from,
+		const struct auth_verdicts *v, char trusted[AUTH_VERDICT_MAX]);
 
 #endif

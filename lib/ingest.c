@@ -37,7 +37,8 @@ static int fail(struct ingest_result *res, enum ingest_status status, const char
 struct parsed {
 	struct mime_message mime;
 	struct inbound_fields f;
-	struct auth_results auth;
+	struct auth_verdicts none;
+	char trusted[AUTH_VERDICT_MAX];
 	char received_at[TIME_TEXT_MAX];
 	char stem_base[TIME_TEXT_MAX + SLUG_BUF];
 	struct store_file *files;
@@ -50,6 +51,12 @@ static void parsed_free(struct parsed *p)
 	inbound_fields_free(&p->f);
 	free(p->files);
 	free(p->meta);
+}
+
+static const struct auth_verdicts *verdicts_of(const struct ingest_request *req,
+					       const struct parsed *p)
+{
+	return req->verdicts ? req->verdicts : &p->none;
 }
 
 static int parse(const struct ingest_request *req, const struct mailbox *mb, time_t now,
@@ -67,8 +74,8 @@ static int parse(const struct ingest_request *req, const struct mailbox *mb, tim
 	slug_from_subject(p->f.subject, slug);
 	strftime(day, sizeof(day), "%Y-%m-%d-%H%M%S", &tm);
 	snprintf(p->stem_base, sizeof(p->stem_base), "%s-%s", day, slug);
-	struct auth_input ai = {req->raw, req->len, req->peer_ip, req->mail_from, p->f.from};
-	auth_evaluate(req->cfg, mb, &ai, &p->auth);
+	auth_verdicts_none(&p->none);
+	auth_trust(req->cfg, mb, p->f.from, verdicts_of(req, p), p->trusted);
 	size_t n = p->mime.nattachments;
 	p->files = calloc(n + 1, sizeof(*p->files));
 	p->meta = calloc(n + 1, sizeof(*p->meta));
@@ -98,10 +105,13 @@ static int render(const struct ingest_request *req, const struct mailbox *mb, st
 		.received_at = p->received_at, .received_from_ip = req->peer_ip,
 		.size_bytes = req->len, .in_reply_to = p->f.in_reply_to,
 		.references = p->f.references, .list_id = p->f.list_id,
-		.auto_submitted = p->f.auto_submitted, .dkim = p->auth.dkim, .spf = p->auth.spf,
-		.dmarc = p->auth.dmarc, .trusted = p->auth.trusted, .mailbox = mb->name,
+		.auto_submitted = p->f.auto_submitted, .trusted = p->trusted, .mailbox = mb->name,
 		.attachments = p->meta, .nattachments = n,
 	};
+	const struct auth_verdicts *v = verdicts_of(req, p);
+	m.dkim = v->dkim;
+	m.spf = v->spf;
+	m.dmarc = v->dmarc;
 	const char *body = p->mime.body ? p->mime.body : "";
 	if (frontmatter_write_inbound(md, &m) < 0 || frontmatter_append_body(md, body, strlen(body)) < 0)
 		return -1;
@@ -185,6 +195,16 @@ int ingest_message(const struct ingest_request *req, struct ingest_result *res)
 	int rc = claim_locked(req, mb, &p, &t, now, res);
 	if (rc == 0 && res->status != INGEST_DUPLICATE)
 		rc = store_unlocked(req, mb, &p, &t, res);
+	if (rc == 0) {
+		memcpy(res->trusted, p.trusted, sizeof(res->trusted));
+		res->fields = p.f;
+		memset(&p.f, 0, sizeof(p.f));
+	}
 	parsed_free(&p);
 	return rc;
+}
+
+void ingest_result_free(struct ingest_result *res)
+{
+	inbound_fields_free(&res->fields);
 }

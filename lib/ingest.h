@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "auth.h"
 #include "config.h"
+#include "inbound_fields.h"
 #include "paths.h"
 
 #define INGEST_ID_MAX    128
@@ -20,6 +22,7 @@ struct ingest_request {
 	const char *raw;       /* the message exactly as received */
 	size_t len;
 	time_t now;            /* 0: the current time */
+	const struct auth_verdicts *verdicts; /* dkim/spf/dmarc of the message; NULL: all "none" */
 };
 
 enum ingest_status {
@@ -35,9 +38,13 @@ struct ingest_result {
 	char id[INGEST_ID_MAX];       /* the stem, e.g. 2025-01-01-120001-hello */
 	char path[AIMX_PATH_MAX];     /* the stored .md */
 	char error[INGEST_ERROR_MAX]; /* why, for NO_ROUTE and FAILED */
+	char trusted[AUTH_VERDICT_MAX];   /* the mailbox's trust verdict, for the hook gate */
+	struct inbound_fields fields;     /* the frontmatter fields, for the hook environment */
 };
 
 /* Returns 0 when the message is stored or a duplicate, -1 otherwise (see res->status). */
 int ingest_message(const struct ingest_request *req, struct ingest_result *res);
+/* Frees res->fields; call after every ingest_message. */
+void ingest_result_free(struct ingest_result *res);
 
 #endif

@@ -176,7 +176,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 	size_t ndone = 0, ok = 0, failed = 0;
 	for (size_t k = 0; k < env->nrcpts; k++) {
 		struct ingest_request req = {&c->srv->cfg, c->srv->data_dir, env->rcpts[k],
-					     env->mail_from, c->peer_ip, msg, len, 0};
+					     env->mail_from, c->peer_ip, msg, len, 0, NULL};
 		struct ingest_result res;
 		const struct mailbox *mb;
 		if (route_recipient(&c->srv->cfg, env->rcpts[k], &mb) == ROUTE_OK &&
@@ -190,6 +190,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 				done[ndone++] = res.mailbox;
 			log_event(LOG_INFO, "ingest.stored", "mailbox", res.mailbox->name, "id",
 				  res.status == INGEST_DUPLICATE ? "(duplicate)" : res.id, NULL);
+			ingest_result_free(&res);
 		} else {
 			failed++;
 			log_event(LOG_ERROR, "ingest.failed", "rcpt", env->rcpts[k], "error",

@@ -58,6 +58,14 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* ingest_message, then its result's fields freed (the tests look only at status, id, path). */
+static int ingest_and_free(const struct ingest_request *req, struct ingest_result *res)
+{
+	int rc = ingest_message(req, res);
+	ingest_result_free(res);
+	return rc;
+}
+
 static char *read_text(const char *path)
 {
 	struct buf b = BUF_INIT;
@@ -69,9 +77,9 @@ static char *read_text(const char *path)
 static void test_flat(const struct config *cfg, const char *data)
 {
 	struct ingest_request req = {cfg, data, "ALICE@test.com", "s@example.com", "192.0.2.1",
-				     plain_msg, strlen(plain_msg), 1735732801};
+				     plain_msg, strlen(plain_msg), 1735732801, NULL};
 	struct ingest_result res;
-	CHECK(ingest_message(&req, &res) == 0 && res.status == INGEST_STORED);
+	CHECK(ingest_and_free(&req, &res) == 0 && res.status == INGEST_STORED);
 	CHECK_STR(res.id, "2025-01-01-120001-hello-world");
 	CHECK_STR(res.mailbox->name, "alice");
 	char *text = read_text(res.path);
@@ -87,20 +95,20 @@ static void test_flat(const struct config *cfg, const char *data)
 	/* the same Message-ID again within 24 h: skipped, nothing written */
 	char inbox[4200];
 	snprintf(inbox, sizeof(inbox), "%s/inbox/alice", data);
-	CHECK(ingest_message(&req, &res) == 0 && res.status == INGEST_DUPLICATE);
+	CHECK(ingest_and_free(&req, &res) == 0 && res.status == INGEST_DUPLICATE);
 	CHECK(count_entries(inbox) == 1);
 	/* after 24 h it is new again, and the name collision gets "-2" */
 	struct ingest_request later = req;
 	later.now = req.now + 86400 + 1;
-	CHECK(ingest_message(&later, &res) == 0 && res.status == INGEST_STORED);
+	CHECK(ingest_and_free(&later, &res) == 0 && res.status == INGEST_STORED);
 	CHECK(count_entries(inbox) == 2);
 	/* no Message-ID: never a duplicate; the same second and subject collide to "-2", "-3" */
 	static const char no_id[] = "Subject: Hello World\r\n\r\nx\r\n";
 	struct ingest_request anon = {cfg, data, "alice@test.com", NULL, NULL, no_id,
-				      strlen(no_id), 1735732801};
-	CHECK(ingest_message(&anon, &res) == 0 && res.status == INGEST_STORED);
+				      strlen(no_id), 1735732801, NULL};
+	CHECK(ingest_and_free(&anon, &res) == 0 && res.status == INGEST_STORED);
 	CHECK_STR(res.id, "2025-01-01-120001-hello-world-2");
-	CHECK(ingest_message(&anon, &res) == 0 && res.status == INGEST_STORED);
+	CHECK(ingest_and_free(&anon, &res) == 0 && res.status == INGEST_STORED);
 	CHECK_STR(res.id, "2025-01-01-120001-hello-world-3");
 	text = read_text(res.path);
 	CHECK_CONTAINS(text, "message_id = \"\"\n");
@@ -112,9 +120,9 @@ static void test_flat(const struct config *cfg, const char *data)
 static void test_bundle(const struct config *cfg, const char *data)
 {
 	struct ingest_request req = {cfg, data, "alice@test.com", NULL, NULL,
-				     attach_msg, strlen(attach_msg), 1735732801};
+				     attach_msg, strlen(attach_msg), 1735732801, NULL};
 	struct ingest_result res;
-	CHECK(ingest_message(&req, &res) == 0 && res.status == INGEST_STORED);
+	CHECK(ingest_and_free(&req, &res) == 0 && res.status == INGEST_STORED);
 	CHECK_STR(res.id, "2025-01-01-120001-with-attachment");
 	char path[4300];
 	snprintf(path, sizeof(path), "%s/inbox/alice/%s", data, res.id);
@@ -133,11 +141,11 @@ static void test_bundle(const struct config *cfg, const char *data)
 static void test_routing_and_failure(const struct config *cfg, const char *data)
 {
 	struct ingest_request req = {cfg, data, "nobody-here@test.com", NULL, NULL,
-				     plain_msg, strlen(plain_msg), 1735732801};
+				     plain_msg, strlen(plain_msg), 1735732801, NULL};
 	struct ingest_result res;
-	CHECK(ingest_message(&req, &res) == 0 && strcmp(res.mailbox->name, "catchall") == 0);
+	CHECK(ingest_and_free(&req, &res) == 0 && strcmp(res.mailbox->name, "catchall") == 0);
 	req.rcpt = "x@elsewhere.org";
-	CHECK(ingest_message(&req, &res) == -1 && res.status == INGEST_NO_ROUTE);
+	CHECK(ingest_and_free(&req, &res) == -1 && res.status == INGEST_NO_ROUTE);
 	CHECK_CONTAINS(res.error, "x@elsewhere.org");
 	/* a data dir that cannot exist: a temporary failure, reported */
 	char bad[4200];
@@ -147,7 +155,7 @@ static void test_routing_and_failure(const struct config *cfg, const char *data)
 	CHECK(file_write_atomic(file, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == 0);
 	req.data_dir = bad;
 	req.rcpt = "alice@test.com";
-	CHECK(ingest_message(&req, &res) == -1 && res.status == INGEST_FAILED);
+	CHECK(ingest_and_free(&req, &res) == -1 && res.status == INGEST_FAILED);
 	CHECK_CONTAINS(res.error, "inbox/alice");
 }
 
@@ -163,9 +171,9 @@ static void test_concurrent_stems(const struct config *cfg, const char *data)
 			int bad = 0;
 			for (int k = 0; k < EACH; k++) {
 				struct ingest_request req = {cfg, data, "alice@test.com", NULL, NULL,
-							     msg, strlen(msg), 1767225600};
+							     msg, strlen(msg), 1767225600, NULL};
 				struct ingest_result res;
-				bad += ingest_message(&req, &res) != 0;
+				bad += ingest_and_free(&req, &res) != 0;
 			}
 			_exit(bad ? 1 : 0);
 		}
