@@ -1,5 +1,6 @@
 """A root `aimx serve` with a 0640 root:root config and real non-root owners, for integration tests."""
 
+import atexit
 import os
 import pwd
 import shutil
@@ -8,8 +9,24 @@ import socket
 import subprocess
 import time
 
+from dns_fixture import DnsServer
+
 USERS = ("aimxit-alice", "aimxit-bob", "aimx-catchall")
 DOMAIN = "it.test"
+
+
+_empty_dns = None
+
+
+def empty_resolver():
+    """resolv.conf of a dnsmasq that knows no names (every lookup NXDOMAIN at once), so the
+    daemon's DKIM/SPF/DMARC lookups stay on this machine and fast unless a test serves
+    records of its own."""
+    global _empty_dns
+    if _empty_dns is None:
+        _empty_dns = DnsServer().start()
+        atexit.register(_empty_dns.close)
+    return _empty_dns.resolv_conf
 
 
 def ensure_users():
@@ -64,7 +81,9 @@ class Daemon:
         self.cert, self.key = make_cert(os.path.join(root, "tls"))
         self.port = free_port()
         self.env = dict(os.environ, AIMX_CONFIG_DIR=self.cfg_dir, AIMX_DATA_DIR=self.data,
-                        AIMX_RUNTIME_DIR=self.run_dir, NO_COLOR="1", **(extra_env or {}))
+                        AIMX_RUNTIME_DIR=self.run_dir, NO_COLOR="1")
+        self.env.setdefault("AIMX_RESOLV_CONF", empty_resolver())
+        self.env.update(extra_env or {})
         self.log = open(os.path.join(root, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [aimx, "serve", "--bind", f"127.0.0.1:{self.port}", "--tls-cert", self.cert,
