@@ -34,7 +34,7 @@ def _split_txt(text):
 
 class DnsServer:
     def __init__(self):
-        self.ip = "127.0.53.%d" % (next(_addresses) % 250 + 1)
+        self.ip = "127.0.53.%d" % (next(_addresses) % 200 + 1)  # .201-.254: hand-made servers
         self.dir = tempfile.mkdtemp(prefix="aimx-dns-", dir="/tmp")
         os.chmod(self.dir, 0o755)
         self.resolv_conf = os.path.join(self.dir, "resolv.conf")
