@@ -1,0 +1,66 @@
+/* dkim.h: DKIM (RFC 6376, 8301, 8463): tag lists, canonicalisation and signature verification. */
+#ifndef AIMX_DKIM_H
+#define AIMX_DKIM_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "buf.h"
+#include "dns.h"
+
+#define DKIM_MAX_SIGNATURES 8  /* signatures evaluated per message; more are ignored */
+#define DKIM_MAX_TAGS       32 /* tags per tag-list; more is a permanent error */
+#define DKIM_MAX_HEADERS    64 /* h= entries; more is a permanent error */
+#define DKIM_TAG_NAME_MAX   16
+
+enum dkim_sig_status { DKIM_SIG_PASS, DKIM_SIG_FAIL, DKIM_SIG_TEMPERROR, DKIM_SIG_PERMERROR };
+
+struct dkim_sig_result {
+	enum dkim_sig_status status;
+	char domain[DNS_NAME_MAX];   /* d=, lowercased */
+	char selector[DNS_NAME_MAX]; /* s= */
+	char algorithm[24];          /* a= */
+	long long body_length;       /* l=, or -1 */
+	char reason[96];             /* why it did not pass */
+};
+
+struct dkim_result {
+	size_t nsigs;
+	struct dkim_sig_result sig[DKIM_MAX_SIGNATURES];
+};
+
+/* Verifies every DKIM-Signature of the message exactly as received. 0, or -1 on ENOMEM. */
+int dkim_verify(const char *msg, size_t len, const struct dns_lookup *dns, time_t now,
+		struct dkim_result *out);
+
+/* mail.md 3.1: "none" without signatures, "pass" when one passes, else "fail". */
+const char *dkim_verdict(const struct dkim_result *r);
+
+/* A tag-list (RFC 6376 3.2): names as written, values with line breaks removed and outer
+ * whitespace trimmed. */
+struct dkim_tags {
+	size_t n;
+	struct {
+		char name[DKIM_TAG_NAME_MAX];
+		char *value;
+	} tag[DKIM_MAX_TAGS];
+};
+
+/* 0, or -1 on a syntax error, a duplicate tag, too many tags or ENOMEM (tags freed). */
+int dkim_tags_parse(const char *text, size_t len, struct dkim_tags *out);
+const char *dkim_tags_get(const struct dkim_tags *t, const char *name);
+void dkim_tags_free(struct dkim_tags *t);
+/* value with every space, tab and line break removed (for base64 tags), malloc'd. */
+char *dkim_strip_space(const char *value);
+
+/* Header canonicalisation (RFC 6376 3.4.1, 3.4.2) of one field given as its raw bytes
+ * (name, colon, value, folding, final line break), appended to out with a CRLF. */
+int dkim_canon_header_simple(const char *field, size_t len, struct buf *out);
+int dkim_canon_header_relaxed(const char *field, size_t len, struct buf *out);
+
+/* Body canonicalisation (3.4.3, 3.4.4) hashed with SHA-256; limit < 0: the whole body,
+ * else at most limit canonical bytes. *canon_len gets the full canonical length. */
+void dkim_body_hash(const char *body, size_t len, int relaxed, long long limit,
+		    unsigned char digest[32], unsigned long long *canon_len);
+
+#endif
