@@ -335,6 +335,27 @@ static enum dkim_sig_status check_crypto(const struct message *m, size_t idx, co
 	return ok ? (r->status = DKIM_SIG_PASS) : sig_fail(r, DKIM_SIG_FAIL, "signature mismatch");
 }
 
+static enum dkim_sig_status check_body_and_key(const struct message *m, size_t idx,
+						const struct sig *s, const struct dns_lookup *dns,
+						struct dkim_sig_result *r)
+{
+	unsigned char digest[32];
+	unsigned long long canon_len;
+	dkim_body_hash(m->body, m->body_len, s->relaxed_body, s->length, digest, &canon_len);
+	if (s->length >= 0 && (unsigned long long)s->length > canon_len)
+		return sig_fail(r, DKIM_SIG_FAIL, "l= is longer than the body");
+	if (memcmp(digest, s->bh, sizeof(digest)) != 0)
+		return sig_fail(r, DKIM_SIG_FAIL, "body hash mismatch");
+	struct dkim_key *key = malloc(sizeof(*key));
+	if (!key)
+		return sig_fail(r, DKIM_SIG_TEMPERROR, "out of memory");
+	enum dkim_sig_status st = fetch_key(dns, s, r, key);
+	if (st == DKIM_SIG_PASS)
+		st = check_crypto(m, idx, s, key, r);
+	free(key);
+	return st;
+}
+
 static enum dkim_sig_status verify_one(const struct message *m, size_t idx,
 				       const struct dns_lookup *dns, time_t now,
 				       struct dkim_sig_result *r)
@@ -345,24 +366,10 @@ static enum dkim_sig_status verify_one(const struct message *m, size_t idx,
 	struct sig s = {0};
 	if (!colon || dkim_tags_parse(colon + 1, f->len - (size_t)(colon + 1 - f->start), &tags) < 0)
 		return sig_fail(r, DKIM_SIG_PERMERROR, "signature tag-list malformed");
-	enum dkim_sig_status st = read_tags(&tags, now, &s, r);
-	dkim_tags_free(&tags);
-	if (st != DKIM_SIG_PASS)
-		return st;
-	unsigned char digest[32];
-	unsigned long long canon_len;
-	dkim_body_hash(m->body, m->body_len, s.relaxed_body, s.length, digest, &canon_len);
-	if (s.length >= 0 && (unsigned long long)s.length > canon_len)
-		return sig_fail(r, DKIM_SIG_FAIL, "l= is longer than the body");
-	if (memcmp(digest, s.bh, sizeof(digest)) != 0)
-		return sig_fail(r, DKIM_SIG_FAIL, "body hash mismatch");
-	struct dkim_key *key = malloc(sizeof(*key));
-	if (!key)
-		return sig_fail(r, DKIM_SIG_TEMPERROR, "out of memory");
-	st = fetch_key(dns, &s, r, key);
+	enum dkim_sig_status st = read_tags(&tags, now, &s, r); /* s points into tags */
 	if (st == DKIM_SIG_PASS)
-		st = check_crypto(m, idx, &s, key, r);
-	free(key);
+		st = check_body_and_key(m, idx, &s, dns, r);
+	dkim_tags_free(&tags);
 	return st;
 }
 
