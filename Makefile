@@ -52,6 +52,19 @@ build/gen/usage.h: scripts/mkusage $(APPLET_SRC)
 	@mkdir -p build/gen
 	scripts/mkusage $@ $(APPLET_SRC)
 
+# The Public Suffix List (Debian's publicsuffix package), compiled in for DMARC.
+PSL_DAT ?= /usr/share/publicsuffix/public_suffix_list.dat
+
+build/mkpsl: scripts/mkpsl.c
+	@mkdir -p build
+	$(HOST_CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+build/gen/psl_data.h: build/mkpsl $(PSL_DAT)
+	@mkdir -p build/gen
+	build/mkpsl $(PSL_DAT) $@.tmp && mv $@.tmp $@
+
+build/musl/lib/psl.o build/asan/lib/psl.o: build/gen/psl_data.h
+
 build/gen/unit_suites.h: $(UNIT_SRC)
 	@mkdir -p build/gen
 	{ echo '/* Generated from the unit test sources; do not edit. */'; \
@@ -111,6 +124,6 @@ install: aimx
 	for m in man/*.5; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 
 clean:
-	rm -rf build/musl build/asan build/gen build/tools build/unit-musl build/unit-asan aimx
+	rm -rf build/musl build/asan build/gen build/tools build/mkpsl build/unit-musl build/unit-asan aimx
 
 -include $(shell find build/musl build/asan -name '*.d' 2>/dev/null)
