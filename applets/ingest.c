@@ -26,6 +26,7 @@
 #include "applets.h"
 #include "cli.h"
 #include "config.h"
+#include "auth.h"
 #include "ingest.h"
 #include "paths.h"
 #include "usage.h"
@@ -48,8 +49,12 @@ static int read_stdin(struct buf *raw)
 
 static int store(const struct config *cfg, const char *rcpt, const struct buf *raw)
 {
+	const char *data = raw->data ? raw->data : "";
+	struct auth_input ai = {data, raw->len, NULL, NULL};
+	struct auth_verdicts verdicts;
+	auth_check_message_default(&ai, &verdicts);
 	struct ingest_request req = {cfg, paths_data_dir(cfg->data_dir), rcpt, NULL, NULL,
-				     raw->data ? raw->data : "", raw->len, 0, NULL};
+				     data, raw->len, 0, &verdicts};
 	struct ingest_result res;
 	if (ingest_message(&req, &res) < 0) {
 		cli_error("%s", res.error);

@@ -9,7 +9,7 @@
 #include "dns.h"
 
 #define AUTH_VERDICT_MAX 16
-#define AUTH_BUDGET_MS   20000 /* all DNS of one message's DKIM+SPF+DMARC, then temperror */
+#define AUTH_BUDGET_MS   10000 /* all DNS of one message's DKIM+SPF+DMARC, then temperror */
 
 struct auth_input {
 	const char *raw; /* the message exactly as received */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "auth.h"
 #include "ingest.h"
 #include "log.h"
 #include "route.h"
@@ -174,9 +175,12 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 	struct conn *c = ctx;
 	const struct mailbox *done[SMTP_MAX_RECIPIENTS];
 	size_t ndone = 0, ok = 0, failed = 0;
+	struct auth_input ai = {msg, len, c->peer_ip, env->mail_from};
+	struct auth_verdicts verdicts;
+	auth_check_message_default(&ai, &verdicts); /* once per message, whatever the recipients */
 	for (size_t k = 0; k < env->nrcpts; k++) {
 		struct ingest_request req = {&c->srv->cfg, c->srv->data_dir, env->rcpts[k],
-					     env->mail_from, c->peer_ip, msg, len, 0, NULL};
+					     env->mail_from, c->peer_ip, msg, len, 0, &verdicts};
 		struct ingest_result res;
 		const struct mailbox *mb;
 		if (route_recipient(&c->srv->cfg, env->rcpts[k], &mb) == ROUTE_OK &&
