@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "config.h"
 #include "auth.h"
+#include "hooks_receive.h"
 #include "ingest.h"
 #include "paths.h"
 #include "usage.h"
@@ -65,6 +66,8 @@ static int store(const struct config *cfg, const char *rcpt, const struct buf *r
 			res.mailbox->name);
 	else
 		printf("%s\n", res.path);
+	fflush(stdout);
+	hooks_fire_on_receive(cfg, &res); /* in the foreground; never changes the exit status */
 	ingest_result_free(&res);
 	return EXIT_OK;
 }

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "auth.h"
+#include "hooks_receive.h"
 #include "ingest.h"
 #include "log.h"
 #include "route.h"
@@ -28,6 +30,8 @@ struct conn {
 	struct tls_conn *tls; /* NULL until STARTTLS succeeds */
 	struct smtp_session s;
 	time_t deadline;      /* end of the whole session */
+	struct ingest_result pending[SMTP_MAX_RECIPIENTS]; /* stored copies whose hooks wait */
+	size_t npending;      /* for the 250 to reach the client */
 };
 
 static volatile sig_atomic_t conn_term;
@@ -87,6 +91,41 @@ static int start_tls(struct conn *c)
 	return 0;
 }
 
+/* The on_receive hooks of the messages just stored run in a grandchild that leaves this
+ * session at once (reparented to init), so a slow or hostile hook never delays the session
+ * or the daemon; it closes the client socket first. */
+static void fire_pending_hooks(struct conn *c)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGINT, SIG_DFL);
+			close(c->fd);
+			setsid();
+			for (size_t k = 0; k < c->npending; k++)
+				hooks_fire_on_receive(&c->srv->cfg, &c->pending[k]);
+		}
+		_exit(0);
+	}
+	if (pid < 0)
+		log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
+	else
+		waitpid(pid, NULL, 0);
+	for (size_t k = 0; k < c->npending; k++)
+		ingest_result_free(&c->pending[k]);
+	c->npending = 0;
+}
+
+/* A stored copy whose mailbox has hooks is kept (with its fields) until the reply is out. */
+static void keep_for_hooks(struct conn *c, struct ingest_result *res)
+{
+	if (res->status == INGEST_STORED && res->mailbox->nhooks && c->npending < SMTP_MAX_RECIPIENTS)
+		c->pending[c->npending++] = *res;
+	else
+		ingest_result_free(res);
+}
+
 /* Feed one read's bytes; returns 1 to keep going, 0 to end the session. */
 static int feed(struct conn *c, const char *buf, size_t len)
 {
@@ -95,6 +134,8 @@ static int feed(struct conn *c, const char *buf, size_t len)
 		enum smtp_action act = smtp_session_feed(&c->s, buf, len, &used);
 		if (flush(c) < 0)
 			return 0;
+		if (c->npending)
+			fire_pending_hooks(c);
 		if (act == SMTP_CLOSE)
 			return 0;
 		if (act == SMTP_STARTTLS)
@@ -194,7 +235,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 				done[ndone++] = res.mailbox;
 			log_event(LOG_INFO, "ingest.stored", "mailbox", res.mailbox->name, "id",
 				  res.status == INGEST_DUPLICATE ? "(duplicate)" : res.id, NULL);
-			ingest_result_free(&res);
+			keep_for_hooks(c, &res);
 		} else {
 			failed++;
 			log_event(LOG_ERROR, "ingest.failed", "rcpt", env->rcpts[k], "error",

@@ -1,0 +1,50 @@
+/* hooks_receive.c: which on_receive hooks fire for a stored message, and firing them in order. */
+#include "hooks_receive.h"
+
+#include <string.h>
+
+#include "hook_exec.h"
+#include "log.h"
+
+int hook_gate_on_receive(const struct hook *h, const char *trusted)
+{
+	return h->event == HOOK_ON_RECEIVE &&
+	       (strcmp(trusted, "true") == 0 || h->fire_on_untrusted);
+}
+
+static void fire(const struct mailbox *mb, const struct hook *h, const struct ingest_result *res)
+{
+	const struct inbound_fields *f = &res->fields;
+	struct hook_env env = {mb->name, f->from, f->to, f->subject, res->path, f->message_id,
+			       res->id, f->date, NULL};
+	struct hook_outcome out;
+	hook_run(h, mb->owner, &env, &out);
+	hook_outcome_free(&out);
+}
+
+void hooks_fire_on_receive(const struct config *cfg, const struct ingest_result *res)
+{
+	const struct mailbox *mb = res->mailbox;
+	if (res->status != INGEST_STORED || !mb)
+		return;
+	if (config_mailbox_is_catchall(cfg, mb) && mb->nhooks) {
+		log_event(LOG_WARN, "hook.catchall", "mailbox", mb->name,
+			  "note", "hooks on the catchall never fire", NULL);
+		return;
+	}
+	size_t candidates = 0;
+	for (size_t k = 0; k < mb->nhooks; k++) {
+		const struct hook *h = &mb->hooks[k];
+		if (h->event != HOOK_ON_RECEIVE)
+			continue;
+		candidates++;
+		if (hook_gate_on_receive(h, res->trusted))
+			fire(mb, h, res);
+		else
+			log_event(LOG_INFO, "hook.skipped", "hook_name", h->effective_name, "event",
+				  "on_receive", "mailbox", mb->name, "trusted", res->trusted,
+				  "fire_on_untrusted", h->fire_on_untrusted ? "true" : "false", NULL);
+	}
+	if (!candidates)
+		log_event(LOG_DEBUG, "hook.none", "event", "on_receive", "mailbox", mb->name, NULL);
+}
