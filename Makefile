@@ -89,6 +89,11 @@ build/tools/%: build/musl/tests/tools/%.o build/musl/libaimx.a
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Bench helpers (bench/*.c), like the test tools.
+build/bench/%: build/musl/bench/%.o build/musl/libaimx.a
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
+
 build/unit-musl: $(MUSL_UNIT_OBJ) $(MUSL_LIB_OBJ)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -112,9 +117,10 @@ run: aimx
 	./aimx serve --dev run
 
 # Measurements (root; installs postfix for smtp-source). Not part of `make check`.
-bench: aimx
+bench: aimx build/bench/dkim_verify
 	bench/inbound
 	bench/control
+	bench/dkim
 
 install: aimx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -124,6 +130,6 @@ install: aimx
 	for m in man/*.5; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 
 clean:
-	rm -rf build/musl build/asan build/gen build/tools build/mkpsl build/unit-musl build/unit-asan aimx
+	rm -rf build/musl build/asan build/gen build/tools build/bench build/mkpsl build/unit-musl build/unit-asan aimx
 
 -include $(shell find build/musl build/asan -name '*.d' 2>/dev/null)
