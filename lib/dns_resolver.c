@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "buf.h"
 #include "fileio.h"
 
@@ -23,13 +24,6 @@
 #define DNS_QUERY_MAX          512
 #define DNS_PORT               53
 #define RESOLV_CONF_MAX        65536
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void add_server(struct dns_resolver *r, const char *text)
 {
@@ -113,14 +107,14 @@ int dns_resolver_init(struct dns_resolver *r)
 
 void dns_resolver_set_budget(struct dns_resolver *r, int budget_ms)
 {
-	r->deadline_ms = now_ms() + budget_ms;
+	r->deadline_ms = monotonic_ms() + budget_ms;
 }
 
 /* Milliseconds left before min(try_end, deadline); <= 0 when the time is up. */
 static int remaining(const struct dns_resolver *r, int64_t try_end)
 {
 	int64_t end = r->deadline_ms && r->deadline_ms < try_end ? r->deadline_ms : try_end;
-	int64_t left = end - now_ms();
+	int64_t left = end - monotonic_ms();
 	return left > 0 ? (int)left : 0;
 }
 
@@ -152,7 +146,7 @@ static int read_full(int fd, unsigned char *buf, size_t len, const struct dns_re
 static int query_tcp(const struct dns_resolver *r, size_t s, const unsigned char *q, size_t qlen,
 		     uint16_t id, const char *name, uint16_t type, struct dns_result *out)
 {
-	int64_t end = now_ms() + r->timeout_ms;
+	int64_t end = monotonic_ms() + r->timeout_ms;
 	int fd = socket(r->server[s].ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
@@ -186,7 +180,7 @@ static int query_udp(const struct dns_resolver *r, size_t s, const unsigned char
 		     uint16_t id, const char *name, uint16_t type, int *truncated,
 		     struct dns_result *out)
 {
-	int64_t end = now_ms() + r->timeout_ms;
+	int64_t end = monotonic_ms() + r->timeout_ms;
 	int fd = socket(r->server[s].ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
@@ -219,7 +213,7 @@ static uint16_t random_id(void)
 {
 	uint16_t id;
 	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-		id = (uint16_t)(now_ms() ^ getpid());
+		id = (uint16_t)(monotonic_ms() ^ getpid());
 	return id;
 }
 
@@ -239,7 +233,7 @@ int dns_query(struct dns_resolver *r, const char *name, uint16_t type, struct dn
 		return fail_with(out, DNS_BADNAME);
 	for (int a = 0; a < r->attempts; a++) {
 		for (size_t s = 0; s < r->nservers; s++) {
-			if (r->deadline_ms && now_ms() >= r->deadline_ms)
+			if (r->deadline_ms && monotonic_ms() >= r->deadline_ms)
 				return fail_with(out, DNS_TEMPFAIL);
 			int truncated = 0;
 			if (query_udp(r, s, q, qlen, id, name, type, &truncated, out) < 0)

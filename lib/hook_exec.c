@@ -20,19 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 #define HOOK_POLL_MS      50
 #define HOOK_DRAIN_MS     1000 /* reading what is left in the pipes after the exit */
 #define HOOK_HOME_MAX     512
 #define HOOK_NUM_MAX      24
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The identity to run as; 0, or -1 when the owner does not exist and we are root. */
 struct identity {
@@ -148,7 +142,7 @@ static int supervise(pid_t pid, int fds[2], const struct hook *h, struct hook_ou
 					close(fds[k]);
 					fds[k] = -1;
 				}
-		long now = now_ms();
+		long now = monotonic_ms();
 		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
 			exited = 1;
 			kill(-pid, SIGKILL); /* whatever it left running in its group */
@@ -181,7 +175,7 @@ static int spawn_and_wait(const struct hook *h, const struct identity *id, char 
 		o->error = HOOK_IO_FAILED;
 		goto fail;
 	}
-	long start = now_ms();
+	long start = monotonic_ms();
 	pid_t pid = fork();
 	if (pid == 0)
 		child_exec(h, id, envp, in, out[1], err[1]);
@@ -194,7 +188,7 @@ static int spawn_and_wait(const struct hook *h, const struct identity *id, char 
 	close(err[1]);
 	int fds[2] = {out[0], err[0]};
 	int status = supervise(pid, fds, h, o, start);
-	o->duration_ms = now_ms() - start;
+	o->duration_ms = monotonic_ms() - start;
 	o->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	return 0;
 fail:

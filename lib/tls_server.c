@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "clock.h"
 #include "tls_entropy.h"
 
 #define SEED_LEN 32
@@ -17,17 +18,10 @@
 /* What one step of the pump achieved. */
 enum pump_result { PUMP_READY = 0, PUMP_FAILED = -1, PUMP_CLOSED = 1 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* -1 = no deadline. */
 static int64_t deadline_after(int timeout_ms)
 {
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	return timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
 }
 
 static int fail(struct tls_conn *c, int err)
@@ -48,7 +42,7 @@ static int fail_io(struct tls_conn *c, int err, int sys_errno)
 static int wait_fd(struct tls_conn *c, short events, int64_t deadline)
 {
 	for (;;) {
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		int64_t left = deadline < 0 ? -1 : deadline - monotonic_ms();
 		if (deadline >= 0 && left < 0)
 			left = 0;
 		struct pollfd p = {.fd = c->fd, .events = events};

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "aimx_proto.h"
+#include "clock.h"
 #include "fileio.h"
 #include "verbs.h"
 
@@ -17,21 +18,14 @@
 #define UDS_DRAIN_MAX_MS     2000
 #define UDS_CHUNK            65536
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Read until the frame decodes, fails or the deadline passes (then: -1, no reply). */
 static int read_frame(int fd, struct aimx_decoder *dec, enum aimx_decode_status *st)
 {
 	static char chunk[UDS_CHUNK];
-	long deadline = now_ms() + UDS_READ_TIMEOUT_MS;
+	long deadline = monotonic_ms() + UDS_READ_TIMEOUT_MS;
 	*st = AIMX_DECODE_MORE;
 	while (*st == AIMX_DECODE_MORE) {
-		long left = deadline - now_ms();
+		long left = deadline - monotonic_ms();
 		struct pollfd pfd = {fd, POLLIN, 0};
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
 			return -1;
@@ -50,9 +44,9 @@ static int read_frame(int fd, struct aimx_decoder *dec, enum aimx_decode_status 
 static void drain(int fd)
 {
 	char sink[1024];
-	long give_up = now_ms() + UDS_DRAIN_MAX_MS;
+	long give_up = monotonic_ms() + UDS_DRAIN_MAX_MS;
 	struct pollfd pfd = {fd, POLLIN, 0};
-	while (now_ms() < give_up && poll(&pfd, 1, UDS_DRAIN_SILENCE_MS) > 0)
+	while (monotonic_ms() < give_up && poll(&pfd, 1, UDS_DRAIN_SILENCE_MS) > 0)
 		if (recv(fd, sink, sizeof(sink), 0) <= 0)
 			return;
 }
