@@ -61,6 +61,9 @@ def world(aimx):
     dns.txt("s1._domainkey.other.test", "v=DKIM1; k=rsa; p=" + other_pub)
     dns.txt("other.test", "v=spf1 -all")
     dns.txt("softfail.test", "v=spf1 ~all")
+    dns.txt("s1._domainkey.mail.strict.test", "v=DKIM1; k=rsa; p=" + pub)
+    dns.txt("mail.strict.test", "v=spf1 ip4:127.0.0.1 -all")
+    dns.txt("_dmarc.strict.test", "v=DMARC1; p=reject; adkim=s; aspf=s")
     dns.start()
     root = tempfile.mkdtemp(prefix="aimx-auth-", dir="/tmp")
     marker = os.path.join(HOOK_OUT_DIR, "aimx-auth-hook-%d" % os.getpid())
@@ -176,6 +179,24 @@ def test_stdin_ingest_takes_the_ip_from_received(world, aimx):
     assert len(new) == 1
     # 127.0.0.1 is loopback, so the first usable literal is 192.0.2.7: not in the SPF record
     assert frontmatter(new[0])["spf"] == "fail"
+
+
+def test_dmarc_strict_alignment_refuses_a_subdomain(world):
+    """adkim=s/aspf=s: a signature and an SPF pass for mail.strict.test do not align with
+    From: strict.test, so DMARC fails although DKIM and SPF pass."""
+    d = world["daemon"]
+    raw = sign(message("alice@strict.test", "strict"), "mail.strict.test", world["key"])
+    v = frontmatter(deliver(d, raw, mail_from="bounce@mail.strict.test"))
+    assert v == {"dkim": "pass", "spf": "pass", "dmarc": "fail", "trusted": "false"}, v
+
+
+def test_dmarc_subdomain_uses_the_organisational_record(world):
+    """news.sender.test publishes nothing: _dmarc.sender.test applies, relaxed alignment of
+    d=sender.test with the subdomain passes, and trust (relaxed too) holds."""
+    d = world["daemon"]
+    raw = sign(message("alice@news." + SENDER_DOMAIN, "subdomain"), SENDER_DOMAIN, world["key"])
+    v = frontmatter(deliver(d, raw, mail_from="bounce@news." + SENDER_DOMAIN))
+    assert v == {"dkim": "pass", "spf": "none", "dmarc": "pass", "trusted": "false"}, v
 
 
 class SilentResolver:
