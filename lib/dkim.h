@@ -58,6 +58,32 @@ char *dkim_strip_space(const char *value);
 int dkim_canon_header_simple(const char *field, size_t len, struct buf *out);
 int dkim_canon_header_relaxed(const char *field, size_t len, struct buf *out);
 
+/* A message's header fields as raw spans, and where its body starts (dkim_headers.c). */
+struct dkim_field {
+	const char *start; /* name ... final line break */
+	size_t len;
+	size_t name_len;
+};
+
+struct dkim_message {
+	struct dkim_field *f;
+	size_t n;
+	const char *body;
+	size_t body_len;
+};
+
+/* 0, or -1 on ENOMEM (nothing to free then). */
+int dkim_message_index(const char *msg, size_t len, struct dkim_message *m);
+void dkim_message_free(struct dkim_message *m);
+int dkim_field_is(const struct dkim_field *f, const char *name, size_t len);
+
+/* The header hash input (RFC 6376 3.7): the fields named in the h= list, each instance
+ * chosen bottom-up (a name listed more often than present contributes nothing), then
+ * sig_field (the DKIM-Signature field with an empty b=), canonicalised without its final
+ * CRLF. Appended to out; 0 or -1 on ENOMEM. */
+int dkim_header_input(const struct dkim_message *m, const char *h, int relaxed,
+		      const char *sig_field, size_t sig_len, struct buf *out);
+
 /* Body canonicalisation (3.4.3, 3.4.4) hashed with SHA-256; limit < 0: the whole body,
  * else at most limit canonical bytes. *canon_len gets the full canonical length. */
 void dkim_body_hash(const char *body, size_t len, int relaxed, long long limit,

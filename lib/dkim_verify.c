@@ -14,19 +14,6 @@
 #include "ed25519.h"
 #include "mime.h"
 
-struct field {
-	const char *start; /* name ... final line break */
-	size_t len;
-	size_t name_len;
-};
-
-struct message {
-	struct field *f;
-	size_t n;
-	const char *body;
-	size_t body_len;
-};
-
 /* What one signature asks for, decoded from its tags. */
 struct sig {
 	int rsa;                 /* rsa-sha256, else ed25519-sha256 */
@@ -50,34 +37,6 @@ static enum dkim_sig_status sig_fail(struct dkim_sig_result *r, enum dkim_sig_st
 	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
 	va_end(ap);
 	return r->status = st;
-}
-
-static int index_message(const char *msg, size_t len, struct message *m)
-{
-	size_t cap = 64, pos = 0;
-	struct mime_field f;
-	m->n = 0;
-	m->f = malloc(cap * sizeof(*m->f));
-	if (!m->f)
-		return -1;
-	for (size_t start = 0; mime_field_next(msg, len, &pos, &f) == 1; start = pos) {
-		if (m->n == cap) {
-			struct field *grown = realloc(m->f, 2 * cap * sizeof(*m->f));
-			if (!grown)
-				return -1;
-			m->f = grown;
-			cap *= 2;
-		}
-		m->f[m->n++] = (struct field){msg + start, pos - start, f.name_len};
-	}
-	m->body = msg + pos;
-	m->body_len = len - pos;
-	return 0;
-}
-
-static int field_is(const struct field *f, const char *name, size_t len)
-{
-	return f->name_len == len && strncasecmp(f->start, name, len) == 0;
 }
 
 /* base64 tag value (whitespace allowed) into out; -1 when malformed or not `want` bytes
@@ -234,7 +193,7 @@ static enum dkim_sig_status fetch_key(const struct dns_lookup *dns, const struct
 
 /* The signature field with its b= value removed (RFC 6376 3.7), malloc'd. When b= is the
  * last tag its final line break goes too, which canonicalisation would drop anyway. */
-static char *without_b(const struct field *f, size_t *len)
+static char *without_b(const struct dkim_field *f, size_t *len)
 {
 	const char *v = memchr(f->start, ':', f->len);
 	char *out = malloc(f->len + 1);
@@ -267,47 +226,20 @@ static char *without_b(const struct field *f, size_t *len)
 	return out;
 }
 
-static int canon(const char *field, size_t len, int relaxed, struct buf *out)
-{
-	return relaxed ? dkim_canon_header_relaxed(field, len, out)
-		       : dkim_canon_header_simple(field, len, out);
-}
-
-/* The header hash input: h= fields chosen bottom-up, then the signature field without b=
- * and without its final CRLF. */
-static int header_data(const struct message *m, size_t sig_index, const struct sig *s,
+/* The header hash input for the signature at sig_index: its b= value removed. */
+static int header_data(const struct dkim_message *m, size_t sig_index, const struct sig *s,
 		       struct buf *out)
 {
-	unsigned char *used = calloc(m->n ? m->n : 1, 1);
-	if (!used)
-		return -1;
-	int rc = 0;
-	for (const char *p = s->h; rc == 0 && *p;) {
-		while (*p == ':' || isspace((unsigned char)*p))
-			p++;
-		size_t n = strcspn(p, ": \t\r\n");
-		for (size_t k = m->n; n && k-- > 0;) {
-			if (!used[k] && field_is(&m->f[k], p, n)) {
-				used[k] = 1;
-				rc = canon(m->f[k].start, m->f[k].len, s->relaxed_header, out);
-				break;
-			}
-		}
-		p += n;
-	}
-	free(used);
 	size_t blen;
-	char *sig = rc == 0 ? without_b(&m->f[sig_index], &blen) : NULL;
+	char *sig = without_b(&m->f[sig_index], &blen);
 	if (!sig)
 		return -1;
-	rc = canon(sig, blen, s->relaxed_header, out);
+	int rc = dkim_header_input(m, s->h, s->relaxed_header, sig, blen, out);
 	free(sig);
-	if (rc == 0 && out->len >= 2)
-		out->len -= 2;
 	return rc;
 }
 
-static enum dkim_sig_status check_crypto(const struct message *m, size_t idx, const struct sig *s,
+static enum dkim_sig_status check_crypto(const struct dkim_message *m, size_t idx, const struct sig *s,
 					 const struct dkim_key *key, struct dkim_sig_result *r)
 {
 	struct buf data = BUF_INIT;
@@ -335,7 +267,7 @@ static enum dkim_sig_status check_crypto(const struct message *m, size_t idx, co
 	return ok ? (r->status = DKIM_SIG_PASS) : sig_fail(r, DKIM_SIG_FAIL, "signature mismatch");
 }
 
-static enum dkim_sig_status check_body_and_key(const struct message *m, size_t idx,
+static enum dkim_sig_status check_body_and_key(const struct dkim_message *m, size_t idx,
 						const struct sig *s, const struct dns_lookup *dns,
 						struct dkim_sig_result *r)
 {
@@ -356,11 +288,11 @@ static enum dkim_sig_status check_body_and_key(const struct message *m, size_t i
 	return st;
 }
 
-static enum dkim_sig_status verify_one(const struct message *m, size_t idx,
+static enum dkim_sig_status verify_one(const struct dkim_message *m, size_t idx,
 				       const struct dns_lookup *dns, time_t now,
 				       struct dkim_sig_result *r)
 {
-	const struct field *f = &m->f[idx];
+	const struct dkim_field *f = &m->f[idx];
 	const char *colon = memchr(f->start, ':', f->len);
 	struct dkim_tags tags;
 	struct sig s = {0};
@@ -377,19 +309,17 @@ int dkim_verify(const char *msg, size_t len, const struct dns_lookup *dns, time_
 		struct dkim_result *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct message m;
-	if (index_message(msg, len, &m) < 0) {
-		free(m.f);
+	struct dkim_message m;
+	if (dkim_message_index(msg, len, &m) < 0)
 		return -1;
-	}
 	for (size_t k = 0; k < m.n && out->nsigs < DKIM_MAX_SIGNATURES; k++) {
-		if (!field_is(&m.f[k], "DKIM-Signature", 14))
+		if (!dkim_field_is(&m.f[k], "DKIM-Signature", 14))
 			continue;
 		struct dkim_sig_result *r = &out->sig[out->nsigs++];
 		r->body_length = -1;
 		verify_one(&m, k, dns, now, r);
 	}
-	free(m.f);
+	dkim_message_free(&m);
 	return 0;
 }
 

@@ -8,6 +8,8 @@
 
 #include <bearssl.h>
 
+#include "fileio.h"
+
 /* One decoding run: BearSSL's decoder, the object being accumulated, the result so far. */
 struct pem_run {
 	br_pem_decoder_context dec;
@@ -160,4 +162,27 @@ int pem_encode(struct buf *out, const char *label, const void *der, size_t len)
 	/* br_pem_encode also writes the terminating NUL, which buf_reserve made room for. */
 	out->len += br_pem_encode(out->data + out->len, der, len, label, BR_PEM_LINE64);
 	return 0;
+}
+
+int pem_read_file(const char *path, const char *what, struct pem_list *out, char *err,
+		  size_t errlen)
+{
+	struct buf text = BUF_INIT;
+	text.limit = PEM_FILE_MAX;
+	if (file_read_all(path, &text) < 0) {
+		snprintf(err, errlen, "%s file %s: %s", what, path,
+		         errno == E2BIG ? "larger than 1 MiB" : strerror(errno));
+		buf_free(&text);
+		return -1;
+	}
+	int status = text.data ? pem_decode(text.data, text.len, out) : pem_decode("", 0, out);
+	if (status == PEM_ERR_SYNTAX && text.data && strstr(text.data, "Proc-Type: 4,ENCRYPTED"))
+		snprintf(err, errlen, "%s file %s: encrypted keys are not supported", what,
+		         path);
+	else if (status != PEM_OK)
+		snprintf(err, errlen, "%s file %s: %s", what, path, pem_strerror(status));
+	if (text.data)
+		explicit_bzero(text.data, text.len);
+	buf_free(&text);
+	return status == PEM_OK ? 0 : -1;
 }

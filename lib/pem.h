@@ -8,6 +8,7 @@
 
 #define PEM_LABEL_SIZE  128 /* BearSSL's limit for the label of a BEGIN line, NUL included */
 #define PEM_MAX_OBJECTS 64  /* more objects than this in one text is an error */
+#define PEM_FILE_MAX    (1024 * 1024) /* a certificate or key file larger than this is refused */
 
 struct pem_object {
 	char label[PEM_LABEL_SIZE]; /* "CERTIFICATE", "PRIVATE KEY", ... (upper-cased) */
@@ -44,5 +45,10 @@ void pem_list_free(struct pem_list *list);
 /* Append "-----BEGIN label-----\n", base64 of `der` in 64-column lines, "-----END label-----\n"
  * to `out`. 0, or -1 with errno set (ENOMEM, E2BIG). */
 int pem_encode(struct buf *out, const char *label, const void *der, size_t len);
+
+/* Reads and decodes the PEM file at path into out. 0, or -1 with err (errlen bytes) saying
+ * "<what> file <path>: <problem>" (unreadable, over 1 MiB, encrypted, malformed). */
+int pem_read_file(const char *path, const char *what, struct pem_list *out, char *err,
+		  size_t errlen);
 
 #endif

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "fileio.h"
 #include "pem.h"
+#include "private_key.h"
 
 #define RSA_MAX_BITS 4096 /* BearSSL's RSA limit */
 
@@ -17,35 +18,6 @@ struct leaf_info {
 	br_x509_decoder_context dec;
 	const br_x509_pkey *pkey;
 };
-
-static int curve_supported(int curve)
-{
-	return curve == BR_EC_secp256r1 || curve == BR_EC_secp384r1 || curve == BR_EC_secp521r1;
-}
-
-/* Read and PEM-decode one file; `what` ("certificate", "key") starts the error message. */
-static int read_pem_file(const char *path, const char *what, struct pem_list *out,
-                         char err[TLS_ERR_SIZE])
-{
-	struct buf text = BUF_INIT;
-	text.limit = TLS_PEM_FILE_MAX;
-	if (file_read_all(path, &text) < 0) {
-		snprintf(err, TLS_ERR_SIZE, "%s file %s: %s", what, path,
-		         errno == E2BIG ? "larger than 1 MiB" : strerror(errno));
-		buf_free(&text);
-		return -1;
-	}
-	int status = text.data ? pem_decode(text.data, text.len, out) : pem_decode("", 0, out);
-	if (status == PEM_ERR_SYNTAX && text.data && strstr(text.data, "Proc-Type: 4,ENCRYPTED"))
-		snprintf(err, TLS_ERR_SIZE, "%s file %s: encrypted keys are not supported", what,
-		         path);
-	else if (status != PEM_OK)
-		snprintf(err, TLS_ERR_SIZE, "%s file %s: %s", what, path, pem_strerror(status));
-	if (text.data)
-		explicit_bzero(text.data, text.len);
-	buf_free(&text);
-	return status == PEM_OK ? 0 : -1;
-}
 
 static int is_cert_label(const char *label)
 {
@@ -87,7 +59,7 @@ static int leaf_key_supported(const br_x509_pkey *pk)
 	if (!pk)
 		return 0;
 	return pk->key_type == BR_KEYTYPE_RSA ||
-	       (pk->key_type == BR_KEYTYPE_EC && curve_supported(pk->key.ec.curve));
+	       (pk->key_type == BR_KEYTYPE_EC && private_key_curve_supported(pk->key.ec.curve));
 }
 
 /* Every certificate must parse; the leaf's key must be one we can serve with. */
@@ -117,7 +89,7 @@ static int load_chain(struct tls_server_creds *creds, struct leaf_info *leaf, co
                       char err[TLS_ERR_SIZE])
 {
 	struct pem_list pems = PEM_LIST_INIT;
-	if (read_pem_file(path, "certificate", &pems, err) < 0)
+	if (pem_read_file(path, "certificate", &pems, err, TLS_ERR_SIZE) < 0)
 		return -1;
 	int rc = take_chain(creds, &pems);
 	pem_list_free(&pems);
@@ -130,107 +102,6 @@ static int load_chain(struct tls_server_creds *creds, struct leaf_info *leaf, co
 		return -1;
 	}
 	return check_chain(creds, leaf, path, err);
-}
-
-static const struct pem_object *find_key_object(const struct pem_list *pems)
-{
-	static const char *const labels[] = {"RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY",
-	                                     "ENCRYPTED PRIVATE KEY"};
-	for (size_t i = 0; i < pems->count; i++)
-		for (size_t j = 0; j < sizeof(labels) / sizeof(labels[0]); j++)
-			if (strcmp(pems->obj[i].label, labels[j]) == 0)
-				return &pems->obj[i];
-	return NULL;
-}
-
-/* Copy `n` bytes to *dst, advancing it; returns where they went. */
-static unsigned char *put(unsigned char **dst, const unsigned char *src, size_t n)
-{
-	unsigned char *at = *dst;
-	if (n)
-		memcpy(at, src, n);
-	*dst += n;
-	return at;
-}
-
-static int own_rsa_key(struct tls_server_creds *creds, const br_rsa_private_key *k)
-{
-	size_t total = k->plen + k->qlen + k->dplen + k->dqlen + k->iqlen;
-	creds->key_data = malloc(total ? total : 1);
-	if (!creds->key_data)
-		return -1;
-	creds->key_data_len = total;
-	unsigned char *p = creds->key_data;
-	br_rsa_private_key *r = &creds->rsa;
-	*r = *k;
-	r->p = put(&p, k->p, k->plen);
-	r->q = put(&p, k->q, k->qlen);
-	r->dp = put(&p, k->dp, k->dplen);
-	r->dq = put(&p, k->dq, k->dqlen);
-	r->iq = put(&p, k->iq, k->iqlen);
-	creds->key_type = BR_KEYTYPE_RSA;
-	return 0;
-}
-
-static int own_ec_key(struct tls_server_creds *creds, const br_ec_private_key *k)
-{
-	creds->key_data = malloc(k->xlen ? k->xlen : 1);
-	if (!creds->key_data)
-		return -1;
-	creds->key_data_len = k->xlen;
-	unsigned char *p = creds->key_data;
-	creds->ec = *k;
-	creds->ec.x = put(&p, k->x, k->xlen);
-	creds->key_type = BR_KEYTYPE_EC;
-	return 0;
-}
-
-static int own_key(struct tls_server_creds *creds, const br_skey_decoder_context *dec)
-{
-	const br_ec_private_key *ec = br_skey_decoder_get_ec(dec);
-	return ec ? own_ec_key(creds, ec) : own_rsa_key(creds, br_skey_decoder_get_rsa(dec));
-}
-
-/* Decode the key DER with br_skey_decoder and copy it into creds. */
-static int decode_key(struct tls_server_creds *creds, const struct pem_object *obj,
-                      const char *path, char err[TLS_ERR_SIZE])
-{
-	br_skey_decoder_context dec;
-	br_skey_decoder_init(&dec);
-	br_skey_decoder_push(&dec, obj->der, obj->len);
-	int e = br_skey_decoder_last_error(&dec);
-	const br_ec_private_key *ec = br_skey_decoder_get_ec(&dec);
-	int rc = -1;
-	if (e == BR_ERR_X509_UNSUPPORTED || (ec && !curve_supported(ec->curve)))
-		snprintf(err, TLS_ERR_SIZE, "key file %s: %s", path,
-		         "unsupported key type (RSA or EC P-256/P-384/P-521 only)");
-	else if (e != 0)
-		snprintf(err, TLS_ERR_SIZE, "key file %s: invalid %s (BearSSL error %d)", path,
-		         obj->label, e);
-	else if (own_key(creds, &dec) < 0)
-		snprintf(err, TLS_ERR_SIZE, "key file %s: out of memory", path);
-	else
-		rc = 0;
-	explicit_bzero(&dec, sizeof(dec));
-	return rc;
-}
-
-static int load_key(struct tls_server_creds *creds, const char *path, char err[TLS_ERR_SIZE])
-{
-	struct pem_list pems = PEM_LIST_INIT;
-	if (read_pem_file(path, "key", &pems, err) < 0)
-		return -1;
-	const struct pem_object *obj = find_key_object(&pems);
-	int rc = -1;
-	if (!obj)
-		snprintf(err, TLS_ERR_SIZE, "key file %s: %s", path,
-		         "no RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY block");
-	else if (strcmp(obj->label, "ENCRYPTED PRIVATE KEY") == 0)
-		snprintf(err, TLS_ERR_SIZE, "key file %s: encrypted keys are not supported", path);
-	else
-		rc = decode_key(creds, obj, path, err);
-	pem_list_free(&pems);
-	return rc;
 }
 
 /* Big-endian integers compare equal, ignoring leading zero bytes. */
@@ -269,11 +140,11 @@ static int ec_key_matches(const br_ec_private_key *sk, const br_ec_public_key *p
 
 static int key_matches(const struct tls_server_creds *creds, const br_x509_pkey *pkey)
 {
-	if (creds->key_type != pkey->key_type)
+	if (creds->key.type != pkey->key_type)
 		return 0;
-	if (creds->key_type == BR_KEYTYPE_RSA)
-		return rsa_key_matches(&creds->rsa, &pkey->key.rsa);
-	return ec_key_matches(&creds->ec, &pkey->key.ec);
+	if (creds->key.type == BR_KEYTYPE_RSA)
+		return rsa_key_matches(&creds->key.rsa, &pkey->key.rsa);
+	return ec_key_matches(&creds->key.ec, &pkey->key.ec);
 }
 
 int tls_server_creds_load(struct tls_server_creds *creds, const char *cert_path,
@@ -282,7 +153,7 @@ int tls_server_creds_load(struct tls_server_creds *creds, const char *cert_path,
 	struct leaf_info leaf;
 	memset(creds, 0, sizeof(*creds));
 	err[0] = '\0';
-	if (load_chain(creds, &leaf, cert_path, err) < 0 || load_key(creds, key_path, err) < 0)
+	if (load_chain(creds, &leaf, cert_path, err) < 0 || private_key_load(key_path, &creds->key, err) < 0)
 		goto fail;
 	if (!key_matches(creds, leaf.pkey)) {
 		snprintf(err, TLS_ERR_SIZE, "key file %s does not match the certificate in %s",
@@ -303,9 +174,6 @@ void tls_server_creds_free(struct tls_server_creds *creds)
 	for (size_t i = 0; i < creds->chain_len; i++)
 		free(creds->chain[i].data);
 	free(creds->chain);
-	if (creds->key_data) {
-		explicit_bzero(creds->key_data, creds->key_data_len);
-		free(creds->key_data);
-	}
+	private_key_free(&creds->key);
 	explicit_bzero(creds, sizeof(*creds));
 }

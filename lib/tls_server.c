@@ -151,11 +151,11 @@ int tls_conn_start(struct tls_conn *c, const struct tls_server_creds *creds, int
 	c->err = TLS_CONN_OK;
 	c->sys_errno = 0;
 	c->msg[0] = '\0';
-	if (creds->key_type == BR_KEYTYPE_RSA)
-		br_ssl_server_init_full_rsa(&c->sc, creds->chain, creds->chain_len, &creds->rsa);
+	if (creds->key.type == BR_KEYTYPE_RSA)
+		br_ssl_server_init_full_rsa(&c->sc, creds->chain, creds->chain_len, &creds->key.rsa);
 	else
 		br_ssl_server_init_full_ec(&c->sc, creds->chain, creds->chain_len,
-		                           creds->issuer_key_type, &creds->ec);
+		                           creds->issuer_key_type, &creds->key.ec);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION | BR_OPT_ENFORCE_SERVER_PREFERENCES);
 	br_ssl_engine_set_buffer(eng, c->iobuf, sizeof(c->iobuf), 1);

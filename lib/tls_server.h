@@ -7,8 +7,9 @@
 
 #include <bearssl.h>
 
+#include "private_key.h"
+
 #define TLS_ERR_SIZE     256
-#define TLS_PEM_FILE_MAX (1024 * 1024) /* a certificate or key file larger than this is refused */
 
 /* A certificate chain and its private key, loaded once (in the master, before fork) and then
  * shared read-only by every session. All pointers are owned (malloc'd) by the struct, so it
@@ -16,12 +17,8 @@
 struct tls_server_creds {
 	br_x509_certificate *chain; /* DER certificates, leaf first */
 	size_t chain_len;
-	int key_type;             /* BR_KEYTYPE_RSA or BR_KEYTYPE_EC */
 	unsigned issuer_key_type; /* key type that signed the leaf: matters for ECDH_* suites */
-	br_rsa_private_key rsa;   /* valid when key_type is BR_KEYTYPE_RSA; points into key_data */
-	br_ec_private_key ec;     /* valid when key_type is BR_KEYTYPE_EC; points into key_data */
-	unsigned char *key_data;
-	size_t key_data_len;
+	struct private_key key;
 };
 
 /* Read `cert_path` (PEM: one or more CERTIFICATE blocks, leaf first; other blocks are

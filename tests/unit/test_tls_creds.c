@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "fileio.h"
 #include "tls_server.h"
+#include "pem.h"
 #include "unit.h"
 #include "x509_selfsigned.h"
 
@@ -22,12 +23,12 @@ static void check_loads(const char *cert, const char *key, int key_type, size_t 
 		fprintf(stderr, "    %s + %s: %s\n", cert, key, err);
 		return;
 	}
-	CHECK(creds.key_type == key_type);
+	CHECK(creds.key.type == key_type);
 	CHECK(creds.chain_len == chain_len);
 	CHECK(creds.issuer_key_type == issuer_key_type);
 	CHECK(creds.chain[0].data_len > 100 && creds.chain[0].data[0] == 0x30);
 	tls_server_creds_free(&creds);
-	CHECK(creds.chain == NULL && creds.key_data == NULL && creds.chain_len == 0);
+	CHECK(creds.chain == NULL && creds.key.data == NULL && creds.chain_len == 0);
 	tls_server_creds_free(&creds); /* a second free is harmless */
 }
 
@@ -85,7 +86,7 @@ static void check_fails(const char *cert, const char *key, const char *want)
 	char err[TLS_ERR_SIZE] = "";
 	CHECK(tls_server_creds_load(&creds, cert, key, err) == -1);
 	CHECK_CONTAINS(err, want);
-	CHECK(creds.chain == NULL && creds.key_data == NULL);
+	CHECK(creds.chain == NULL && creds.key.data == NULL);
 }
 
 static void test_fixture_errors(void)
@@ -155,7 +156,7 @@ static void test_too_large(const char *dir)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/huge.crt", dir);
-	size_t len = TLS_PEM_FILE_MAX + 1;
+	size_t len = PEM_FILE_MAX + 1;
 	char *big = malloc(len);
 	CHECK(big != NULL);
 	if (!big)
