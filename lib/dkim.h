@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "bearssl_rsa.h"
 #include "buf.h"
 #include "dns.h"
 
@@ -35,6 +36,13 @@ int dkim_verify(const char *msg, size_t len, const struct dns_lookup *dns, time_
 
 /* mail.md 3.1: "none" without signatures, "pass" when one passes, else "fail". */
 const char *dkim_verdict(const struct dkim_result *r);
+
+/* Signs msg (CRLF line ends) for d=domain, s=selector with rsa-sha256 relaxed/relaxed and
+ * t=now, over From, To, Cc, Subject, Date, Message-ID, In-Reply-To and References (each
+ * listed once more than present), and appends the folded "DKIM-Signature: ...\r\n" field
+ * to out, to be put before the message. 0, or -1 on ENOMEM or a signing failure. */
+int dkim_sign(const char *msg, size_t len, const char *domain, const char *selector,
+	      const br_rsa_private_key *key, time_t now, struct buf *out);
 
 /* A tag-list (RFC 6376 3.2): names as written, values with line breaks removed and outer
  * whitespace trimmed. */
