@@ -16,12 +16,178 @@
  *
  * Exit: 0 ok, 1 error, 2 usage error.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "applets.h"
+#include "base64.h"
 #include "cli.h"
+#include "cli_table.h"
+#include "config.h"
+#include "config_report.h"
+#include "fileio.h"
+#include "mailbox_dir.h"
+#include "ops.h"
+#include "paths.h"
+#include "pem.h"
+#include "usage.h"
+#include "x509_selfsigned.h"
+
+#define SELECTOR_MAX 63
+
+/* A selector is a DNS name under _domainkey: letters, digits, '-', '.' between labels. */
+static int selector_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > SELECTOR_MAX || s[0] == '.' || s[n - 1] == '.' || strstr(s, ".."))
+		return 0;
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.')
+			return 0;
+	return 1;
+}
+
+static int write_keys(const char *private_path, const char *public_path, struct buf *spki)
+{
+	struct buf priv = BUF_INIT, priv_pem = BUF_INIT, pub_pem = BUF_INIT;
+	char err[X509_ERR_SIZE];
+	int rc = -1;
+	if (x509_rsa_keypair(&priv, spki, err) < 0)
+		cli_error("DKIM key generation failed: %s", err);
+	else if (pem_encode(&priv_pem, "RSA PRIVATE KEY", priv.data, priv.len) < 0 ||
+		 pem_encode(&pub_pem, "PUBLIC KEY", spki->data, spki->len) < 0)
+		cli_error("out of memory");
+	else if (file_write_atomic(private_path, priv_pem.data, priv_pem.len, 0600, (uid_t)-1,
+				   (gid_t)-1) < 0)
+		cli_error("cannot write %s: %s", private_path, strerror(errno));
+	else if (file_write_atomic(public_path, pub_pem.data, pub_pem.len, 0644, (uid_t)-1,
+				   (gid_t)-1) < 0)
+		cli_error("cannot write %s: %s", public_path, strerror(errno));
+	else
+		rc = 0;
+	if (priv.data)
+		explicit_bzero(priv.data, priv.len);
+	if (priv_pem.data)
+		explicit_bzero(priv_pem.data, priv_pem.len);
+	buf_free(&priv);
+	buf_free(&priv_pem);
+	buf_free(&pub_pem);
+	return rc;
+}
+
+/* The SPKI DER of an existing public.key. */
+static int read_public(const char *path, struct buf *spki)
+{
+	struct pem_list pems = PEM_LIST_INIT;
+	char err[256];
+	if (pem_read_file(path, "public key", &pems, err, sizeof(err)) < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	int rc = -1;
+	for (size_t k = 0; k < pems.count && rc < 0; k++)
+		if (strcmp(pems.obj[k].label, "PUBLIC KEY") == 0)
+			rc = buf_append(spki, pems.obj[k].der, pems.obj[k].len);
+	if (rc < 0)
+		cli_error("%s: no PUBLIC KEY block", path);
+	pem_list_free(&pems);
+	return rc;
+}
+
+static void print_record(const char *selector, const char *domain, const struct buf *spki)
+{
+	struct buf b64 = BUF_INIT;
+	if (base64_encode(&b64, spki->data, spki->len, 0) < 0)
+		return;
+	printf("Add this DNS TXT record:\n  %s._domainkey.%s\n  v=DKIM1; k=rsa; p=%s\n\n", selector,
+	       domain, b64.data);
+	buf_free(&b64);
+}
+
+/* DECISIONS 24: keep the selector in the config when we can, else say what to add. */
+static void remember_selector(const char *config_path, const struct config *cfg,
+			      const char *selector)
+{
+	if (cfg->dkim_selector && strcmp(cfg->dkim_selector, selector) == 0)
+		return;
+	struct op_result r;
+	if (geteuid() == 0 && access(config_path, W_OK) == 0 &&
+	    op_set_dkim_selector(config_path, selector, &r) == 0) {
+		printf("Saved dkim_selector = \"%s\" in %s.\n", selector, config_path);
+		return;
+	}
+	printf("Add this line to %s (top level):\n  dkim_selector = \"%s\"\n", config_path,
+	       selector);
+}
+
+static int make_key_dir(void)
+{
+	char dir[AIMX_PATH_MAX];
+	if (snprintf(dir, sizeof(dir), "%s/dkim", paths_config_dir()) >= (int)sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdir_p(dir, 0755);
+}
+
+static int load_config(char path[AIMX_PATH_MAX], struct config *cfg)
+{
+	struct config_report rep = {0};
+	if (paths_config_file(path, AIMX_PATH_MAX) < 0)
+		return -1;
+	int rc = config_load(path, cfg, &rep);
+	config_report_print(&rep, stderr);
+	config_report_free(&rep);
+	return rc;
+}
+
+static int keygen(const char *selector_flag, int force)
+{
+	char config_path[AIMX_PATH_MAX], private_path[AIMX_PATH_MAX], public_path[AIMX_PATH_MAX];
+	struct config cfg;
+	if (load_config(config_path, &cfg) < 0)
+		return EXIT_ERR;
+	const char *selector = selector_flag ? selector_flag : cfg.dkim_selector;
+	int rc = EXIT_ERR;
+	if (!selector_valid(selector))
+		cli_error("invalid selector '%s': letters, digits, '-' and '.' only", selector);
+	else if (paths_dkim_private_key(private_path, sizeof(private_path)) < 0 ||
+		 paths_dkim_public_key(public_path, sizeof(public_path)) < 0)
+		cli_error("DKIM key path too long");
+	else if (make_key_dir() < 0)
+		cli_error("cannot create %s/dkim: %s", paths_config_dir(), strerror(errno));
+	else
+		rc = EXIT_OK;
+	struct buf spki = BUF_INIT;
+	if (rc == EXIT_OK && !force && access(private_path, F_OK) == 0) {
+		fprintf(stderr, "Warning: DKIM keys already exist. Use --force to overwrite.\n");
+		rc = read_public(public_path, &spki) < 0 ? EXIT_ERR : EXIT_OK;
+	} else if (rc == EXIT_OK) {
+		rc = write_keys(private_path, public_path, &spki) < 0 ? EXIT_ERR : EXIT_OK;
+		if (rc == EXIT_OK)
+			printf("DKIM keypair generated successfully.\n\n");
+	}
+	if (rc == EXIT_OK) {
+		print_record(selector, cfg.domain, &spki);
+		remember_selector(config_path, &cfg, selector);
+	}
+	buf_free(&spki);
+	config_free(&cfg);
+	return rc;
+}
 
 int applet_dkim_keygen(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("dkim-keygen");
+	const char *selector = NULL;
+	int force = 0;
+	const struct cli_opt opts[] = {{"--selector", NULL, NULL, &selector},
+				       {"--force", NULL, &force, NULL}};
+	int rc = cli_parse(argc, argv, 1, opts, 2, NULL, 0, "dkim-keygen", USAGE_dkim_keygen);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	return keygen(selector, force);
 }

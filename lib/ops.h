@@ -32,6 +32,9 @@ int op_hook_create(const char *config_path, const char *mailbox, uid_t caller,
 int op_hook_delete(const char *config_path, const char *hook_name, uid_t caller,
 		   struct op_result *r);
 
+/* Set dkim_selector (DECISIONS 24), validated and written like every other change. */
+int op_set_dkim_selector(const char *config_path, const char *selector, struct op_result *r);
+
 /* MARK-READ / MARK-UNREAD on inbox/<mailbox>/<id>. */
 int op_mark(const struct config *cfg, const char *mailbox, const char *id, uid_t caller,
 	    int read, struct op_result *r);

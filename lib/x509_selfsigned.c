@@ -541,6 +541,35 @@ int x509_selfsigned_make(struct x509_selfsigned *out, const char *domain, enum x
 	return rc;
 }
 
+int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[X509_ERR_SIZE])
+{
+	struct keypair kp = {.kind = X509_KEY_RSA2048, .spk = DER_INIT};
+	struct der spki = DER_INIT;
+	br_hmac_drbg_context drbg;
+	int rc = -1;
+	err[0] = '\0';
+	if (tls_entropy_seed_drbg(&drbg) < 0)
+		snprintf(err, X509_ERR_SIZE, "no system randomness");
+	else if (keygen(&kp, &drbg.vtable) < 0)
+		snprintf(err, X509_ERR_SIZE, "key generation failed");
+	else if (encode_rsa_private(&kp, private_der) < 0)
+		snprintf(err, X509_ERR_SIZE, "key encoding failed (out of memory?)");
+	else
+		put_public_key_info(&spki, &kp);
+	if (private_der->len && !spki.failed) {
+		*spki_der = spki.b;
+		rc = 0;
+	} else {
+		if (!err[0])
+			snprintf(err, X509_ERR_SIZE, "key encoding failed (out of memory?)");
+		buf_free(&spki.b);
+	}
+	der_wipe(&kp.spk);
+	explicit_bzero(&kp, sizeof(kp));
+	explicit_bzero(&drbg, sizeof(drbg));
+	return rc;
+}
+
 void x509_selfsigned_free(struct x509_selfsigned *out)
 {
 	if (out->key_der.data)

@@ -35,6 +35,10 @@ struct x509_selfsigned {
 int x509_selfsigned_make(struct x509_selfsigned *out, const char *domain, enum x509_key_kind kind,
                          time_t now, char err[X509_ERR_SIZE]);
 
+/* A fresh RSA-2048 key (e = 65537) from the system randomness, as PKCS#1 RSAPrivateKey DER
+ * and SubjectPublicKeyInfo DER (for DKIM). 0, or -1 with a message in err. */
+int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[X509_ERR_SIZE]);
+
 /* Wipe the private key and release both buffers; back to X509_SELFSIGNED_INIT. */
 void x509_selfsigned_free(struct x509_selfsigned *out);
 
