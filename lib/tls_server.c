@@ -64,7 +64,7 @@ static int retryable(int e)
 
 static int send_records(struct tls_conn *c, int64_t deadline)
 {
-	br_ssl_engine_context *eng = &c->sc.eng;
+	br_ssl_engine_context *eng = c->eng;
 	size_t len;
 	unsigned char *rec = br_ssl_engine_sendrec_buf(eng, &len);
 	if (wait_fd(c, POLLOUT, deadline) < 0)
@@ -87,7 +87,7 @@ static int send_records(struct tls_conn *c, int64_t deadline)
 
 static int recv_records(struct tls_conn *c, int64_t deadline)
 {
-	br_ssl_engine_context *eng = &c->sc.eng;
+	br_ssl_engine_context *eng = c->eng;
 	size_t len;
 	unsigned char *rec = br_ssl_engine_recvrec_buf(eng, &len);
 	if (wait_fd(c, POLLIN, deadline) < 0)
@@ -106,7 +106,7 @@ static int recv_records(struct tls_conn *c, int64_t deadline)
 /* The engine reports CLOSED: clean (close_notify) or failed. */
 static int engine_closed(struct tls_conn *c)
 {
-	int e = br_ssl_engine_last_error(&c->sc.eng);
+	int e = br_ssl_engine_last_error(c->eng);
 	return e == BR_ERR_OK ? PUMP_CLOSED : fail(c, e);
 }
 
@@ -115,7 +115,7 @@ static int engine_closed(struct tls_conn *c)
  * close_notify) or PUMP_FAILED (c->err). */
 static int pump(struct tls_conn *c, unsigned target, int64_t deadline)
 {
-	br_ssl_engine_context *eng = &c->sc.eng;
+	br_ssl_engine_context *eng = c->eng;
 	if (c->transport == TLS_TRANSPORT_FAILED)
 		return PUMP_FAILED; /* c->err still says why */
 	if (c->transport == TLS_TRANSPORT_ENDED)
@@ -145,16 +145,17 @@ static int pump(struct tls_conn *c, unsigned target, int64_t deadline)
 int tls_conn_start(struct tls_conn *c, const struct tls_server_creds *creds, int fd)
 {
 	unsigned char seed[SEED_LEN];
-	br_ssl_engine_context *eng = &c->sc.eng;
+	br_ssl_engine_context *eng = &c->ctx.server.eng;
+	c->eng = eng;
 	c->fd = fd;
 	c->transport = TLS_TRANSPORT_OK;
 	c->err = TLS_CONN_OK;
 	c->sys_errno = 0;
 	c->msg[0] = '\0';
 	if (creds->key.type == BR_KEYTYPE_RSA)
-		br_ssl_server_init_full_rsa(&c->sc, creds->chain, creds->chain_len, &creds->key.rsa);
+		br_ssl_server_init_full_rsa(&c->ctx.server, creds->chain, creds->chain_len, &creds->key.rsa);
 	else
-		br_ssl_server_init_full_ec(&c->sc, creds->chain, creds->chain_len,
+		br_ssl_server_init_full_ec(&c->ctx.server, creds->chain, creds->chain_len,
 		                           creds->issuer_key_type, &creds->key.ec);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION | BR_OPT_ENFORCE_SERVER_PREFERENCES);
@@ -166,7 +167,7 @@ int tls_conn_start(struct tls_conn *c, const struct tls_server_creds *creds, int
 	else if (!br_prng_seeder_system(NULL))
 		return fail(c, TLS_CONN_ENTROPY);
 	explicit_bzero(seed, sizeof(seed));
-	if (!br_ssl_server_reset(&c->sc))
+	if (!br_ssl_server_reset(&c->ctx.server))
 		return fail(c, br_ssl_engine_last_error(eng));
 	return 0;
 }
@@ -181,7 +182,7 @@ int tls_conn_handshake(struct tls_conn *c, int timeout_ms)
 
 ssize_t tls_conn_read(struct tls_conn *c, void *buf, size_t len, int timeout_ms)
 {
-	br_ssl_engine_context *eng = &c->sc.eng;
+	br_ssl_engine_context *eng = c->eng;
 	int r = pump(c, BR_SSL_RECVAPP, deadline_after(timeout_ms));
 	if (r == PUMP_CLOSED)
 		return 0;
@@ -198,14 +199,14 @@ ssize_t tls_conn_read(struct tls_conn *c, void *buf, size_t len, int timeout_ms)
 /* Push buffered application data into records and send them all. */
 static int flush(struct tls_conn *c, int64_t deadline)
 {
-	br_ssl_engine_flush(&c->sc.eng, 0);
+	br_ssl_engine_flush(c->eng, 0);
 	int r = pump(c, BR_SSL_SENDAPP | BR_SSL_RECVAPP, deadline);
 	return r == PUMP_CLOSED ? fail(c, TLS_CONN_CLOSED) : r;
 }
 
 int tls_conn_write_all(struct tls_conn *c, const void *data, size_t len, int timeout_ms)
 {
-	br_ssl_engine_context *eng = &c->sc.eng;
+	br_ssl_engine_context *eng = c->eng;
 	int64_t deadline = deadline_after(timeout_ms);
 	const unsigned char *p = data;
 	while (len > 0) {
@@ -227,7 +228,7 @@ int tls_conn_write_all(struct tls_conn *c, const void *data, size_t len, int tim
 
 int tls_conn_close(struct tls_conn *c, int timeout_ms)
 {
-	br_ssl_engine_context *eng = &c->sc.eng;
+	br_ssl_engine_context *eng = c->eng;
 	int64_t deadline = deadline_after(timeout_ms);
 	if (c->transport != TLS_TRANSPORT_OK)
 		return c->transport == TLS_TRANSPORT_ENDED ? 0 : -1;

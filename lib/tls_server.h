@@ -52,7 +52,12 @@ enum tls_transport {
 /* One TLS session over a connected socket; about 34 KiB, so allocate it (or keep it static in
  * the session child), not on a small stack. The caller owns `fd` and closes it. */
 struct tls_conn {
-	br_ssl_server_context sc;
+	union {
+		br_ssl_server_context server;
+		br_ssl_client_context client;
+	} ctx;
+	br_ssl_engine_context *eng; /* the engine inside ctx */
+	struct tls_peer_check *check; /* client side: how the server's certificate fared */
 	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 	int fd;
 	int transport; /* enum tls_transport: once not OK, no call touches the fd again */

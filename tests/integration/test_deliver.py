@@ -1,0 +1,219 @@
+"""Direct MX delivery (build/tools/deliver) to aiosmtpd servers found through dnsmasq MX
+records: STARTTLS verified against a test CA, plaintext, dot-stuffing, and the 4xx/5xx,
+NXDOMAIN, null-MX, refused and multi-domain rules (DECISIONS 7, 8, 18)."""
+
+import email
+import os
+import re
+import socket
+import ssl
+import subprocess
+import tempfile
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+from daemon_fixture import cleanup, free_port
+from dns_fixture import DnsServer
+
+TOOL = os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools", "deliver")
+PORT = free_port()
+
+MESSAGE = (b"From: Alice <alice@aimx.test>\r\nTo: bob@plain.test\r\nSubject: delivery\r\n"
+           b"Message-ID: <d1@aimx.test>\r\n\r\nfirst line\r\n.leading dot\r\n..two dots\r\n"
+           b".\r\nlast line\r\n")
+
+
+class Recorder:
+    """An aiosmtpd handler that records messages and answers RCPT/DATA as configured."""
+
+    def __init__(self, rcpt_reply=None, data_reply="250 OK"):
+        self.messages, self.rcpt_reply, self.data_reply = [], rcpt_reply or {}, data_reply
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.rcpt_reply.get(address.split("@")[0])
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.data_reply.startswith("250"):
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
+                                  envelope.original_content, session.ssl is not None))
+        return self.data_reply
+
+
+class TLSController(Controller):
+    def __init__(self, handler, host, context):
+        self.context = context
+        super().__init__(handler, hostname=host, port=PORT)
+
+    def factory(self):
+        return SMTP(self.handler, tls_context=self.context, require_starttls=False)
+
+
+def make_ca(tmp):
+    def ossl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp)
+
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=aimx test CA",
+         "-keyout", "ca.key", "-out", "ca.pem")
+    ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=mx.tls.test", "-keyout", "mx.key",
+         "-out", "mx.csr")
+    with open(os.path.join(tmp, "ext"), "w") as f:
+        f.write("subjectAltName=DNS:mx.tls.test,DNS:mx.wrongname.test\n")
+    ossl("x509", "-req", "-in", "mx.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+         "-days", "2", "-extfile", "ext", "-out", "mx.pem")
+    return os.path.join(tmp, "ca.pem"), os.path.join(tmp, "mx.pem"), os.path.join(tmp, "mx.key")
+
+
+@pytest.fixture(scope="module")
+def world():
+    tmp = tempfile.mkdtemp(prefix="aimx-deliver-", dir="/tmp")
+    ca, cert, key = make_ca(tmp)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    servers = {
+        "plain": Recorder(),
+        "tls": Recorder(),
+        "temp": Recorder(data_reply="451 4.3.0 try later"),
+        "perm": Recorder(data_reply="554 5.7.1 rejected"),
+        "backup": Recorder(),
+        "rcpts": Recorder(rcpt_reply={"gone": "550 5.1.1 no such user",
+                                      "busy": "452 4.2.2 mailbox full"}),
+    }
+    ips = {"plain": "127.0.0.2", "tls": "127.0.0.3", "temp": "127.0.0.4", "perm": "127.0.0.5",
+           "backup": "127.0.0.6", "rcpts": "127.0.0.7"}
+    controllers = []
+    for name, handler in servers.items():
+        c = TLSController(handler, ips[name], ctx) if name == "tls" else \
+            Controller(handler, hostname=ips[name], port=PORT)
+        c.start()
+        controllers.append(c)
+    dns = DnsServer()
+    for name, ip in ips.items():
+        dns.a("mx.%s.test" % name, ip)
+    dns.a("mx.wrongname.test", ips["tls"])
+    dns.a("mx.othername.test", ips["tls"])           # not a name in the certificate
+    dns.mx("othername.test", "mx.othername.test", 10)
+    dns.a("mx.refused.test", "127.0.0.9")
+    for name in ("plain", "tls", "perm", "rcpts"):
+        dns.mx("%s.test" % name, "mx.%s.test" % name, 10)
+    dns.mx("fallback.test", "mx.temp.test", 10)      # 4xx first, then a working backup
+    dns.mx("fallback.test", "mx.backup.test", 20)
+    dns.mx("permfirst.test", "mx.perm.test", 10)     # 5xx first: no second MX (DECISIONS 8)
+    dns.mx("permfirst.test", "mx.backup.test", 20)
+    dns.mx("refused.test", "mx.refused.test", 10)
+    dns.mx("refused.test", "mx.backup.test", 20)
+    dns.mx("wrongname.test", "mx.wrongname.test", 10)
+    dns.a("implicit.test", ips["plain"])              # no MX: the A record is the host
+    dns.mx("nullmx.test", ".", 0)
+    dns.start()
+    env = dict(os.environ, AIMX_RESOLV_CONF=dns.resolv_conf, AIMX_SMTP_PORT=str(PORT),
+               AIMX_TLS_CA_FILE=ca)
+    yield {"env": env, "servers": servers}
+    for c in controllers:
+        c.stop()
+    dns.close()
+    cleanup(tmp)
+
+
+def deliver(world, *rcpts, message=MESSAGE):
+    r = subprocess.run([TOOL, "aimx.test", "alice@aimx.test", *rcpts], input=message,
+                       capture_output=True, env=world["env"], timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for line in r.stdout.decode().splitlines():
+        m = re.match(r"(\S+) status=(\S+) tls=(\S+) mx=(\S*) details=(.*)$", line)
+        out[m.group(1)] = dict(zip(("status", "tls", "mx", "details"), m.groups()[1:]))
+    return out
+
+
+def test_plain_delivery_with_dot_stuffing(world):
+    res = deliver(world, "bob@plain.test")
+    assert res["bob@plain.test"]["status"] == "delivered", res
+    assert res["bob@plain.test"]["tls"] == "none"
+    mail_from, rcpts, content, tls = world["servers"]["plain"].messages[-1]
+    assert mail_from == "alice@aimx.test" and rcpts == ["bob@plain.test"] and not tls
+    assert content == MESSAGE
+    assert email.message_from_bytes(content)["Subject"] == "delivery"
+
+
+def test_starttls_verified_against_the_ca(world):
+    res = deliver(world, "carol@tls.test")
+    assert res["carol@tls.test"]["status"] == "delivered"
+    assert res["carol@tls.test"]["tls"] == "verified", res
+    assert world["servers"]["tls"].messages[-1][3] is True  # the data went over TLS
+
+
+def test_untrusted_or_misnamed_certificate_is_unverified_but_used(world):
+    """DECISIONS 18: opportunistic TLS: delivery goes on over TLS and 'unverified' is
+    recorded, both for a chain to an unknown CA and for a name the certificate lacks."""
+    env = dict(world["env"], AIMX_TLS_CA_FILE="/nonexistent/ca.pem")
+    r = subprocess.run([TOOL, "aimx.test", "alice@aimx.test", "dave@wrongname.test"],
+                       input=MESSAGE, capture_output=True, env=env, timeout=120)
+    line = r.stdout.decode()
+    assert "status=delivered" in line and "tls=unverified" in line, (line, r.stderr)
+    res = deliver(world, "dave@othername.test")
+    assert res["dave@othername.test"]["status"] == "delivered"
+    assert res["dave@othername.test"]["tls"] == "unverified", res
+    assert world["servers"]["tls"].messages[-1][3] is True
+
+
+def test_4xx_moves_on_to_the_next_mx(world):
+    res = deliver(world, "erin@fallback.test")
+    assert res["erin@fallback.test"]["status"] == "delivered", res
+    assert res["erin@fallback.test"]["mx"] == "mx.backup.test"
+    assert "451" in res["erin@fallback.test"]["details"]
+
+
+def test_5xx_is_permanent_and_stops(world):
+    before = len(world["servers"]["backup"].messages)
+    res = deliver(world, "frank@permfirst.test")
+    assert res["frank@permfirst.test"]["status"] == "failed", res
+    assert "554" in res["frank@permfirst.test"]["details"]
+    assert len(world["servers"]["backup"].messages) == before  # the second MX was not tried
+
+
+def test_refused_connection_tries_the_next_mx(world):
+    res = deliver(world, "gina@refused.test")
+    assert res["gina@refused.test"]["status"] == "delivered", res
+    assert res["gina@refused.test"]["mx"] == "mx.backup.test"
+
+
+def test_nxdomain_null_mx_and_implicit_mx(world):
+    res = deliver(world, "h@nosuchdomain.test", "i@nullmx.test", "j@implicit.test")
+    assert res["h@nosuchdomain.test"]["status"] == "failed"
+    assert "does not exist" in res["h@nosuchdomain.test"]["details"]
+    assert res["i@nullmx.test"]["status"] == "failed"
+    assert res["j@implicit.test"]["status"] == "delivered"
+
+
+def test_per_recipient_results_in_one_transaction(world):
+    res = deliver(world, "ok@rcpts.test", "gone@rcpts.test", "busy@rcpts.test",
+                  "k@plain.test")
+    assert res["ok@rcpts.test"]["status"] == "delivered"
+    assert res["gone@rcpts.test"]["status"] == "failed" and "550" in res["gone@rcpts.test"]["details"]
+    assert res["busy@rcpts.test"]["status"] == "deferred"
+    assert res["k@plain.test"]["status"] == "delivered"
+    _, rcpts, _, _ = world["servers"]["rcpts"].messages[-1]
+    assert rcpts == ["ok@rcpts.test"]
+
+
+def test_unreachable_mx_is_deferred(world):
+    env = dict(world["env"], AIMX_SMTP_PORT=str(free_port()))  # nothing listens there
+    r = subprocess.run([TOOL, "aimx.test", "alice@aimx.test", "l@plain.test"], input=MESSAGE,
+                       capture_output=True, env=env, timeout=120)
+    assert "status=deferred" in r.stdout.decode() and "refused" in r.stdout.decode().lower()
+
+
+def test_drop_transport(world, tmp_path):
+    drop = tmp_path / "drop.txt"
+    env = dict(world["env"], AIMX_TEST_MAIL_DROP=str(drop))
+    for _ in range(2):
+        r = subprocess.run([TOOL, "aimx.test", "alice@aimx.test", "m@plain.test"],
+                           input=MESSAGE, capture_output=True, env=env, timeout=60)
+        assert "status=delivered" in r.stdout.decode()
+    assert drop.read_bytes() == (b"----- AIMX TEST DROP -----\n" + MESSAGE + b"\n") * 2
