@@ -24,12 +24,147 @@
  * Exit: 0 sent; 1 the daemon refused ("Error [CODE]: reason"); 2 usage
  * error, run as root, or daemon unreachable; 3 malformed daemon reply.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aimx_client.h"
 #include "applets.h"
 #include "cli.h"
+#include "cli_table.h"
+#include "send_compose.h"
+#include "usage.h"
+
+#define SEND_MAX_ATTACHMENTS 64
+
+struct send_args {
+	const char *from, *to, *subject, *body, *reply_to, *references, *html;
+	int text_only;
+	const char *attachments[SEND_MAX_ATTACHMENTS];
+	size_t nattachments;
+};
+
+/* --attachment may repeat, which cli_parse does not allow: take those out first. */
+static int split_attachments(int argc, char **argv, struct send_args *a, char **rest, int *nrest)
+{
+	*nrest = 0;
+	for (int k = 0; k < argc; k++) {
+		const char *v = NULL;
+		if (strcmp(argv[k], "--attachment") == 0 && k + 1 < argc)
+			v = argv[++k];
+		else if (strncmp(argv[k], "--attachment=", 13) == 0)
+			v = argv[k] + 13;
+		if (!v) {
+			rest[(*nrest)++] = argv[k];
+			continue;
+		}
+		if (a->nattachments == SEND_MAX_ATTACHMENTS)
+			return cli_usage_error(USAGE_send, "send: at most %d attachments",
+					       SEND_MAX_ATTACHMENTS);
+		a->attachments[a->nattachments++] = v;
+	}
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct send_args *a)
+{
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	int nrest;
+	if (!rest)
+		return EXIT_ERR;
+	int rc = split_attachments(argc, argv, a, rest, &nrest);
+	const struct cli_opt opts[] = {
+		{"--from", NULL, NULL, &a->from},       {"--to", NULL, NULL, &a->to},
+		{"--subject", NULL, NULL, &a->subject}, {"--body", NULL, NULL, &a->body},
+		{"--reply-to", NULL, NULL, &a->reply_to},
+		{"--references", NULL, NULL, &a->references},
+		{"--text-only", NULL, &a->text_only, NULL}, {"--html-body", NULL, NULL, &a->html},
+	};
+	if (rc == 0)
+		rc = cli_parse(nrest, rest, 1, opts, sizeof(opts) / sizeof(opts[0]), NULL, 0, "send",
+			       USAGE_send);
+	free(rest);
+	if (rc != 0)
+		return rc > 0 ? -2 : EXIT_USAGE;
+	if (!a->from || !a->to || !a->subject || !a->body)
+		return cli_usage_error(USAGE_send, "send: --from, --to, --subject and --body are required");
+	if (a->text_only && a->html)
+		return cli_usage_error(USAGE_send, "send: --text-only and --html-body are mutually exclusive");
+	return 0;
+}
+
+static int report(const struct send_args *a, const struct aimx_response *resp)
+{
+	if (resp->ok) {
+		printf("%s\n", resp->message_id);
+		fprintf(stderr, "%sEmail sent.%s\nMessage-ID: %s\n", cli_on(STYLE_GREEN), cli_off(),
+			resp->message_id);
+		return EXIT_OK;
+	}
+	if (strcmp(resp->code, "EACCES") == 0)
+		fprintf(stderr, "Error: not authorized: %s\n", a->from);
+	else
+		fprintf(stderr, "Error [%s]: %s\n", resp->code, resp->reason);
+	return EXIT_ERR;
+}
+
+static int submit(const struct send_args *a, struct buf *msg)
+{
+	struct aimx_request req = {.verb = AIMX_SEND, .body = *msg};
+	if (a->text_only)
+		req.has_text_only = req.text_only = 1;
+	if (a->html) {
+		req.has_html_body = 1;
+		if (buf_append_str(&req.html_body, a->html) < 0)
+			return EXIT_ERR;
+	}
+	struct aimx_response resp = {0};
+	char err[512];
+	int sys_errno = 0, rc;
+	switch (aimx_call(&req, &resp, err, &sys_errno)) {
+	case AIMX_CALL_OK:
+		rc = report(a, &resp);
+		break;
+	case AIMX_CALL_NO_DAEMON:
+		fprintf(stderr, "Error: aimx daemon not running. Check 'systemctl status aimx'\n");
+		rc = EXIT_USAGE;
+		break;
+	case AIMX_CALL_CONNECT:
+		fprintf(stderr, "Error: %s\n", err);
+		rc = EXIT_USAGE;
+		break;
+	default:
+		fprintf(stderr, "Error: malformed response from aimx daemon: %s\n", err);
+		rc = EXIT_MALFORMED;
+	}
+	buf_free(&req.html_body);
+	aimx_response_free(&resp);
+	return rc;
+}
 
 int applet_send(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("send");
+	struct send_args a = {0};
+	int rc = parse(argc, argv, &a);
+	if (rc == -2)
+		return EXIT_OK;
+	if (rc != 0)
+		return rc;
+	if (geteuid() == 0) {
+		fprintf(stderr, "Error: send is a per-user operation, run without sudo\n");
+		return EXIT_USAGE;
+	}
+	struct send_compose in = {a.from, a.to, a.subject, a.body, a.reply_to, a.references,
+				  a.attachments, a.nattachments};
+	struct buf msg = BUF_INIT;
+	char err[SEND_COMPOSE_ERR_MAX];
+	if (send_compose(&in, &msg, err) < 0) {
+		fprintf(stderr, "Error: %s\n", err);
+		buf_free(&msg);
+		return EXIT_ERR;
+	}
+	rc = submit(&a, &msg);
+	buf_free(&msg);
+	return rc;
 }

@@ -32,6 +32,24 @@ struct inbound_meta {
 /* Appends "+++\n<toml>+++\n\n" to out. 0, or -1 on ENOMEM. */
 int frontmatter_write_inbound(struct buf *out, const struct inbound_meta *m);
 
+/* Sent-copy metadata (mail.md 5.8, DECISIONS 7, 11, 18). */
+struct outbound_meta {
+	const char *id, *message_id, *thread_id, *from, *to, *cc, *delivered_to, *subject, *date;
+	size_t size_bytes;
+	const char *in_reply_to, *references, *mailbox;
+	const struct strlist *bcc;
+	const char *format;           /* markdown | text | html */
+	const char *delivery_status;  /* delivered | failed */
+	const char *delivered_at;     /* NULL unless delivered */
+	const char *delivery_details; /* NULL or "" to omit */
+	const char *tls;              /* verified | unverified | none */
+	const struct fm_attachment *attachments;
+	size_t nattachments;
+};
+
+/* Appends "+++\n<toml>+++\n\n" in the outbound key order. 0, or -1 on ENOMEM. */
+int frontmatter_write_outbound(struct buf *out, const struct outbound_meta *m);
+
 /* Appends "<body>" plus a final "\n" when the body does not end with one. */
 int frontmatter_append_body(struct buf *out, const char *body, size_t len);
 

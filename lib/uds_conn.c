@@ -56,13 +56,19 @@ int uds_conn_serve(const struct daemon *d, int fd, uid_t caller)
 	struct aimx_decoder dec;
 	enum aimx_decode_status st;
 	struct buf out = BUF_INIT;
+	struct verb_ctx ctx = {0};
 	aimx_decoder_init(&dec);
 	if (read_frame(fd, &dec, &st) == 0 && st != AIMX_DECODE_EMPTY) {
 		if (st == AIMX_DECODE_ERROR) {
 			drain(fd);
 			aimx_write_err(&out, dec.err_code, dec.err_reason);
 		} else {
-			struct verb_ctx ctx = {&d->cfg, d->config_path, caller, &dec.req, &out};
+			ctx.cfg = &d->cfg;
+			ctx.config_path = d->config_path;
+			ctx.caller = caller;
+			ctx.req = &dec.req;
+			ctx.out = &out;
+			ctx.data_dir = d->data_dir;
 			verb_dispatch(&ctx);
 		}
 		if (out.len)
@@ -70,7 +76,9 @@ int uds_conn_serve(const struct daemon *d, int fd, uid_t caller)
 		shutdown(fd, SHUT_WR);
 	}
 	buf_free(&out);
-	aimx_decoder_free(&dec);
 	close(fd);
+	if (ctx.after_reply)
+		ctx.after_reply(ctx.after_arg);
+	aimx_decoder_free(&dec);
 	return 0;
 }

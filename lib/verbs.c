@@ -125,8 +125,7 @@ int verb_dispatch(struct verb_ctx *c)
 	case AIMX_MARK_READ: return mark(c, 1);
 	case AIMX_MARK_UNREAD: return mark(c, 0);
 	case AIMX_VERSION: return reply_json(c, verb_version_json());
-	case AIMX_SEND:
-		return aimx_write_err(c->out, "PROTOCOL", "SEND is not supported by this daemon yet");
+	case AIMX_SEND: return verb_send(c);
 	}
 	return aimx_write_err(c->out, "PROTOCOL", "unknown verb");
 }

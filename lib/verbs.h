@@ -14,7 +14,15 @@ struct verb_ctx {
 	uid_t caller;              /* SO_PEERCRED uid */
 	const struct aimx_request *req;
 	struct buf *out;           /* the response frame */
+	const char *data_dir;
+	/* Work to do once the reply is written and the socket closed (SEND's after_send
+	 * hooks, DECISIONS 9): the connection code calls after_reply(after_arg) if set. */
+	void (*after_reply)(void *arg);
+	void *after_arg;
 };
+
+/* SEND (protocol.md 8.1, mail.md 5): checks, MIME, DKIM, delivery, sent copy, reply. */
+int verb_send(struct verb_ctx *ctx);
 
 /* Run the request and write exactly one response frame to ctx->out. 0, or -1 on ENOMEM. */
 int verb_dispatch(struct verb_ctx *ctx);

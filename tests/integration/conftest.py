@@ -36,7 +36,6 @@ NOT_BUILT = [
     "logs",
     "mcp",
     "portcheck",
-    "send",
     "setup",
     "uninstall",
 ]

@@ -12,10 +12,10 @@ import tempfile
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
 
 from daemon_fixture import cleanup, free_port
 from dns_fixture import DnsServer
+from mx_fixture import Recorder, TLSController, make_ca
 
 TOOL = os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools", "deliver")
 PORT = free_port()
@@ -23,50 +23,6 @@ PORT = free_port()
 MESSAGE = (b"From: Alice <alice@aimx.test>\r\nTo: bob@plain.test\r\nSubject: delivery\r\n"
            b"Message-ID: <d1@aimx.test>\r\n\r\nfirst line\r\n.leading dot\r\n..two dots\r\n"
            b".\r\nlast line\r\n")
-
-
-class Recorder:
-    """An aiosmtpd handler that records messages and answers RCPT/DATA as configured."""
-
-    def __init__(self, rcpt_reply=None, data_reply="250 OK"):
-        self.messages, self.rcpt_reply, self.data_reply = [], rcpt_reply or {}, data_reply
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        reply = self.rcpt_reply.get(address.split("@")[0])
-        if reply:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.data_reply.startswith("250"):
-            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
-                                  envelope.original_content, session.ssl is not None))
-        return self.data_reply
-
-
-class TLSController(Controller):
-    def __init__(self, handler, host, context):
-        self.context = context
-        super().__init__(handler, hostname=host, port=PORT)
-
-    def factory(self):
-        return SMTP(self.handler, tls_context=self.context, require_starttls=False)
-
-
-def make_ca(tmp):
-    def ossl(*args):
-        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp)
-
-    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=aimx test CA",
-         "-keyout", "ca.key", "-out", "ca.pem")
-    ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=mx.tls.test", "-keyout", "mx.key",
-         "-out", "mx.csr")
-    with open(os.path.join(tmp, "ext"), "w") as f:
-        f.write("subjectAltName=DNS:mx.tls.test,DNS:mx.wrongname.test\n")
-    ossl("x509", "-req", "-in", "mx.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-         "-days", "2", "-extfile", "ext", "-out", "mx.pem")
-    return os.path.join(tmp, "ca.pem"), os.path.join(tmp, "mx.pem"), os.path.join(tmp, "mx.key")
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +44,7 @@ def world():
            "backup": "127.0.0.6", "rcpts": "127.0.0.7"}
     controllers = []
     for name, handler in servers.items():
-        c = TLSController(handler, ips[name], ctx) if name == "tls" else \
+        c = TLSController(handler, ips[name], PORT, ctx) if name == "tls" else \
             Controller(handler, hostname=ips[name], port=PORT)
         c.start()
         controllers.append(c)
