@@ -1,13 +1,11 @@
 /* dkim_key.c: parse DKIM key records and the RSA SubjectPublicKeyInfo / RSAPublicKey DER in p=. */
 #include "dkim_key.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
 #include "dkim.h"
-#include "mime.h"
 
 struct der {
 	const unsigned char *p;
@@ -92,20 +90,6 @@ static enum dkim_key_error rsa_from_der(const unsigned char *p, size_t len, stru
 	return rsa_public_key((struct der){bits.p + 1, bits.len - 1}, key);
 }
 
-static int list_has(const char *list, const char *word)
-{
-	size_t wl = strlen(word);
-	for (const char *p = list; *p;) {
-		while (*p == ' ' || *p == '\t' || *p == ':')
-			p++;
-		size_t n = strcspn(p, ": \t");
-		if (n == wl && strncasecmp(p, word, n) == 0)
-			return 1;
-		p += n;
-	}
-	return 0;
-}
-
 static enum dkim_key_error check_tags(const struct dkim_tags *t, struct dkim_key *key)
 {
 	const char *v = dkim_tags_get(t, "v"), *k = dkim_tags_get(t, "k");
@@ -119,37 +103,30 @@ static enum dkim_key_error check_tags(const struct dkim_tags *t, struct dkim_key
 		key->type = DKIM_KEY_ED25519;
 	else
 		return DKIM_KEY_UNSUPPORTED;
-	if ((h && !list_has(h, "sha256")) || (s && !list_has(s, "*") && !list_has(s, "email")))
+	if ((h && !dkim_list_has(h, "sha256")) ||
+	    (s && !dkim_list_has(s, "*") && !dkim_list_has(s, "email")))
 		return DKIM_KEY_UNSUPPORTED;
-	key->testing = flags && list_has(flags, "y");
-	key->strict_i = flags && list_has(flags, "s");
+	key->testing = flags && dkim_list_has(flags, "y");
+	key->strict_i = flags && dkim_list_has(flags, "s");
 	return DKIM_KEY_OK;
 }
 
+/* p= (RFC 6376 3.6.1): empty when the key is revoked. */
 static enum dkim_key_error decode_p(const char *p, struct dkim_key *key)
 {
-	char *clean = dkim_strip_space(p);
-	if (!clean)
-		return DKIM_KEY_BAD_DATA;
-	if (!*clean) {
-		free(clean);
-		return DKIM_KEY_REVOKED;
-	}
 	struct buf der = BUF_INIT;
-	int malformed = 0;
 	enum dkim_key_error rc = DKIM_KEY_BAD_DATA;
-	if (mime_base64_decode(clean, strlen(clean), &der, &malformed) == 0 && !malformed) {
-		if (key->type == DKIM_KEY_ED25519) {
-			if (der.len == sizeof(key->ed25519)) {
-				memcpy(key->ed25519, der.data, der.len);
-				rc = DKIM_KEY_OK;
-			}
-		} else {
-			rc = rsa_from_der((const unsigned char *)der.data, der.len, key);
-		}
-	}
+	if (dkim_base64_decode(p, &der) < 0)
+		rc = DKIM_KEY_BAD_DATA;
+	else if (der.len == 0)
+		rc = DKIM_KEY_REVOKED;
+	else if (key->type == DKIM_KEY_RSA)
+		rc = rsa_from_der((const unsigned char *)der.data, der.len, key);
+	else if (der.len == sizeof(key->ed25519))
+		rc = DKIM_KEY_OK;
+	if (rc == DKIM_KEY_OK && key->type == DKIM_KEY_ED25519)
+		memcpy(key->ed25519, der.data, der.len);
 	buf_free(&der);
-	free(clean);
 	return rc;
 }
 

@@ -4,6 +4,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "mime.h"
 
 static int is_fws(char c)
 {
@@ -35,6 +38,43 @@ char *dkim_strip_space(const char *value)
 	if (s)
 		s[n] = '\0';
 	return s;
+}
+
+int dkim_list_has(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ':')
+			p++;
+		size_t n = strcspn(p, ": \t");
+		if (n == wl && strncasecmp(p, word, n) == 0)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+static int is_base64_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
+}
+
+int dkim_base64_decode(const char *value, struct buf *out)
+{
+	char *clean = dkim_strip_space(value);
+	if (!clean)
+		return -1;
+	size_t n = strlen(clean), pad = 0;
+	while (pad < 2 && pad < n && clean[n - 1 - pad] == '=')
+		pad++;
+	int ok = n % 4 == 0, malformed = 0;
+	for (size_t k = 0; ok && k < n - pad; k++)
+		ok = is_base64_char(clean[k]);
+	if (ok && (mime_base64_decode(clean, n, out, &malformed) < 0 || malformed))
+		ok = 0;
+	free(clean);
+	return ok ? 0 : -1;
 }
 
 /* tag-name = ALPHA *(ALPHA / DIGIT / "_") */

@@ -12,7 +12,6 @@
 #include "bearssl_rsa.h"
 #include "dkim_key.h"
 #include "ed25519.h"
-#include "mime.h"
 
 /* What one signature asks for, decoded from its tags. */
 struct sig {
@@ -39,20 +38,17 @@ static enum dkim_sig_status sig_fail(struct dkim_sig_result *r, enum dkim_sig_st
 	return r->status = st;
 }
 
-/* base64 tag value (whitespace allowed) into out; -1 when malformed or not `want` bytes
- * (want 0: any length up to cap). */
+/* A base64 tag value into out; -1 when malformed or not `want` bytes (want 0: any length up
+ * to cap). */
 static int decode_b64(const char *value, unsigned char *out, size_t cap, size_t want, size_t *got)
 {
 	struct buf b = BUF_INIT;
-	int malformed = 0, rc = -1;
-	char *clean = dkim_strip_space(value);
-	if (clean && mime_base64_decode(clean, strlen(clean), &b, &malformed) == 0 && !malformed &&
-	    b.len <= cap && (want == 0 || b.len == want)) {
+	int rc = -1;
+	if (dkim_base64_decode(value, &b) == 0 && b.len <= cap && (want == 0 || b.len == want)) {
 		memcpy(out, b.data, b.len);
 		*got = b.len;
 		rc = 0;
 	}
-	free(clean);
 	buf_free(&b);
 	return rc;
 }
@@ -120,6 +116,7 @@ static enum dkim_sig_status read_tags(const struct dkim_tags *t, time_t now, str
 	const char *v = dkim_tags_get(t, "v"), *a = dkim_tags_get(t, "a");
 	const char *b = dkim_tags_get(t, "b"), *bh = dkim_tags_get(t, "bh");
 	const char *d = dkim_tags_get(t, "d"), *sel = dkim_tags_get(t, "s");
+	const char *q = dkim_tags_get(t, "q");
 	s->h = dkim_tags_get(t, "h");
 	s->i = dkim_tags_get(t, "i");
 	if (!v || !a || !b || !bh || !d || !sel || !s->h)
@@ -131,6 +128,10 @@ static enum dkim_sig_status read_tags(const struct dkim_tags *t, time_t now, str
 	snprintf(r->selector, sizeof(r->selector), "%s", sel);
 	if (strcmp(v, "1") != 0)
 		return sig_fail(r, DKIM_SIG_PERMERROR, "unsupported version v=%.16s", v);
+	if (!*d || !*sel)
+		return sig_fail(r, DKIM_SIG_PERMERROR, "empty d= or s=");
+	if (q && !dkim_list_has(q, "dns/txt")) /* the only method (RFC 6376 3.5) */
+		return sig_fail(r, DKIM_SIG_PERMERROR, "no supported query method in q=");
 	if (strcasecmp(a, "rsa-sha1") == 0)
 		return sig_fail(r, DKIM_SIG_FAIL, "rsa-sha1 not accepted (RFC 8301)");
 	s->rsa = strcasecmp(a, "rsa-sha256") == 0;
