@@ -88,7 +88,8 @@ static int valid_name(const char *s, size_t n)
 	return 1;
 }
 
-/* Adds one "name = value" segment; -1 on a grammar error or duplicate. */
+/* Adds one "name = value" segment; -1 on a grammar error or duplicate. A name longer than any
+ * defined tag is an unknown tag: checked for syntax, then ignored (RFC 6376 3.2). */
 static int add_segment(const char *s, size_t n, struct dkim_tags *out)
 {
 	const char *eq = memchr(s, '=', n);
@@ -106,13 +107,15 @@ static int add_segment(const char *s, size_t n, struct dkim_tags *out)
 		va++;
 	while (vb > va && is_fws(s[vb - 1]))
 		vb--;
+	if (b - a >= DKIM_TAG_NAME_MAX)
+		return 0;
 	if (out->n >= DKIM_MAX_TAGS)
 		return -1;
 	char name[DKIM_TAG_NAME_MAX];
-	size_t nl = b - a < sizeof(name) - 1 ? b - a : sizeof(name) - 1;
+	size_t nl = b - a;
 	memcpy(name, s + a, nl);
 	name[nl] = '\0';
-	if (b - a < sizeof(name) && dkim_tags_get(out, name))
+	if (dkim_tags_get(out, name))
 		return -1;
 	char *value = malloc(vb - va + 1);
 	if (!value)

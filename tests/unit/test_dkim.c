@@ -24,6 +24,27 @@ static void test_tags(void)
 	CHECK(dkim_tags_parse("1v=1", 4, &t) == -1);              /* name must start with ALPHA */
 	CHECK(dkim_tags_parse("a=; b=2;;", 9, &t) == 0 && t.n == 2);
 	dkim_tags_free(&t);
+	static const char spaced[] = "\r\n v \t= 1 ;\r\n\th =\r\n from :\r\n to ; "
+				     "a_very_long_unknown_tag_name=kept out; zz=unknown";
+	CHECK(dkim_tags_parse(spaced, strlen(spaced), &t) == 0 && t.n == 3);
+	CHECK_STR(dkim_tags_get(&t, "v"), "1");
+	CHECK_STR(dkim_tags_get(&t, "h"), "from : to");
+	CHECK_STR(dkim_tags_get(&t, "zz"), "unknown");
+	dkim_tags_free(&t);
+	CHECK(dkim_tags_parse("a=1; long_name_with_a bad=2", 27, &t) == -1);
+	CHECK(dkim_tags_parse("a=1; =2", 7, &t) == -1);
+	CHECK(dkim_tags_parse("a=1; b-c=2", 10, &t) == -1);
+	CHECK(dkim_list_has("sha1 : SHA256", "sha256") && !dkim_list_has("sha2567", "sha256"));
+	struct buf b64 = BUF_INIT;
+	CHECK(dkim_base64_decode(" YW\r\n\tJj ", &b64) == 0 && b64.len == 3);
+	CHECK(memcmp(b64.data, "abc", 3) == 0);
+	b64.len = 0;
+	CHECK(dkim_base64_decode("YQ==", &b64) == 0 && b64.len == 1 && b64.data[0] == 'a');
+	CHECK(dkim_base64_decode("Y=Q=", &b64) == -1);
+	CHECK(dkim_base64_decode("YQ=", &b64) == -1);
+	CHECK(dkim_base64_decode("Y===", &b64) == -1);
+	CHECK(dkim_base64_decode("YW\xe9j", &b64) == -1);
+	buf_free(&b64);
 	char many[40 * 6 + 1] = "";
 	for (int k = 0; k < 40; k++)
 		snprintf(many + strlen(many), sizeof(many) - strlen(many), "t%02d=1;", k);
