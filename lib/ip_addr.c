@@ -5,15 +5,22 @@
 #include <stdio.h>
 #include <string.h>
 
+int ip_parse_family(const char *text, int v6, struct ip_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->v6 = v6;
+	if (!v6)
+		return inet_pton(AF_INET, text, out->bytes) == 1 ? 0 : -1;
+	return strchr(text, ':') && inet_pton(AF_INET6, text, out->bytes) == 1 ? 0 : -1;
+}
+
 int ip_parse(const char *text, struct ip_addr *out)
 {
 	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, text, out->bytes) == 1)
+	if (ip_parse_family(text, 0, out) == 0)
 		return 0;
-	if (inet_pton(AF_INET6, text, out->bytes) != 1)
+	if (ip_parse_family(text, 1, out) < 0)
 		return -1;
-	out->v6 = 1;
 	if (memcmp(out->bytes, mapped, sizeof(mapped)) == 0) {
 		memmove(out->bytes, out->bytes + 12, 4);
 		memset(out->bytes + 4, 0, 12);

@@ -1,10 +1,9 @@
 /* spf.c: SPF check_host() evaluation (RFC 7208 4, 5, 6) with the lookup and void limits. */
 #include "spf.h"
 
-#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* One evaluation's shared state: the client, the sender, the limits' counters. */
 struct spf_eval {
@@ -21,7 +20,7 @@ const char *spf_result_name(enum spf_result r)
 {
 	static const char *names[] = {"none", "neutral", "pass", "fail", "softfail", "temperror",
 				      "permerror"};
-	return names[r];
+	return r <= SPF_PERMERROR ? names[r] : "permerror";
 }
 
 /* 4.3: labels of 1-63 bytes, at least two of them, 253 bytes at most. */
@@ -65,6 +64,7 @@ static int query(struct spf_eval *e, const char *name, uint16_t type, struct dns
 	return ++e->voids > SPF_VOID_LIMIT ? -2 : 1;
 }
 
+/* The term's target name: 0, -1 when it is no usable name (7.3), -2 on a macro error. */
 static int target_of(struct spf_eval *e, const struct spf_term *t, const char *domain,
 		     char out[DNS_NAME_MAX])
 {
@@ -73,7 +73,8 @@ static int target_of(struct spf_eval *e, const struct spf_term *t, const char *d
 		return 0;
 	}
 	struct spf_macro_ctx ctx = {e->sender, domain, e->helo, &e->ip};
-	return spf_macro_expand(t->domain_spec, &ctx, out, DNS_NAME_MAX);
+	int rc = spf_macro_expand(t->domain_spec, &ctx, out);
+	return rc == -2 ? -1 : rc == -1 ? -2 : 0;
 }
 
 /* 1 match, 0 no match, or a negative error as query() returns. */
@@ -142,11 +143,10 @@ static int match_term(struct spf_eval *e, const struct spf_term *t, const char *
 	if (count_lookup(e) < 0)
 		return -2;
 	char target[DNS_NAME_MAX];
-	if (target_of(e, t, domain, target) < 0)
+	int rc = target_of(e, t, domain, target);
+	if (rc == -2)
 		return -2;
-	if (t->mechanism == SPF_PTR)
-		return 0; /* RFC 7208 5.5: ptr should not be used; we never match it */
-	if (!domain_valid(target))
+	if (rc == -1) /* no name to look up: an include cannot be evaluated, the rest miss */
 		return t->mechanism == SPF_INCLUDE ? -2 : 0;
 	switch (t->mechanism) {
 	case SPF_INCLUDE:
@@ -155,8 +155,10 @@ static int match_term(struct spf_eval *e, const struct spf_term *t, const char *
 		return match_addresses(e, target, t);
 	case SPF_MX:
 		return match_mx(e, target, t);
-	default:
+	case SPF_EXISTS:
 		return match_exists(e, target);
+	default:
+		return 0; /* ptr: 5.5 advises against it; we never validate PTR names */
 	}
 }
 
@@ -165,8 +167,10 @@ static int fetch_record(struct spf_eval *e, const char *domain, struct spf_recor
 {
 	struct dns_result res = {0};
 	e->dns->query(e->dns->ctx, domain, DNS_T_TXT, &res);
-	if (res.status == DNS_TEMPFAIL)
+	if (res.status == DNS_TEMPFAIL) {
+		dns_result_free(&res);
 		return -1;
+	}
 	const char *found = NULL;
 	int count = 0;
 	for (size_t k = 0; k < res.n; k++)
@@ -194,11 +198,10 @@ static enum spf_result evaluate(struct spf_eval *e, const struct spf_record *rec
 		return SPF_NEUTRAL;
 	char target[DNS_NAME_MAX];
 	struct spf_macro_ctx ctx = {e->sender, domain, e->helo, &e->ip};
-	if (count_lookup(e) < 0 || spf_macro_expand(rec->redirect, &ctx, target, sizeof(target)) < 0 ||
-	    !domain_valid(target))
+	if (count_lookup(e) < 0 || spf_macro_expand(rec->redirect, &ctx, target) < 0)
 		return SPF_PERMERROR;
 	enum spf_result r = check_domain(e, target);
-	return r == SPF_NONE ? SPF_PERMERROR : r;
+	return r == SPF_NONE ? SPF_PERMERROR : r; /* 6.1: a target without a record */
 }
 
 static enum spf_result check_domain(struct spf_eval *e, const char *domain)
@@ -222,20 +225,34 @@ static enum spf_result check_domain(struct spf_eval *e, const char *domain)
 	return r;
 }
 
+/* The MAIL FROM identity as check_host() sees it (2.4, 4.3): local@domain, with postmaster
+ * for a missing local part and postmaster@helo for an empty sender. NULL without memory. */
+static char *sender_identity(const char *sender, const char *helo)
+{
+	const char *domain = sender[0] ? sender : helo ? helo : "";
+	const char *at = strrchr(sender, '@');
+	size_t n = strlen(domain) + sizeof("postmaster@");
+	char *full = malloc(n);
+	if (!full)
+		return NULL;
+	if (sender[0] && at && at != sender)
+		snprintf(full, n, "%s", sender);
+	else
+		snprintf(full, n, "postmaster@%s", at ? at + 1 : domain);
+	return full;
+}
+
 enum spf_result spf_check_host(const struct dns_lookup *dns, const char *ip, const char *sender,
 			       const char *helo)
 {
 	struct spf_eval e = {.dns = dns, .helo = helo};
-	char full[DNS_NAME_MAX + 80];
-	if (!sender || ip_parse(ip, &e.ip) < 0)
+	if (!ip || !sender || ip_parse(ip, &e.ip) < 0)
 		return SPF_NONE;
-	const char *at = strrchr(sender, '@');
-	if (!at) /* 4.3: a sender without a local part is postmaster@domain */
-		snprintf(full, sizeof(full), "postmaster@%s", sender);
-	else if (at == sender)
-		snprintf(full, sizeof(full), "postmaster%s", sender);
-	else
-		snprintf(full, sizeof(full), "%s", sender);
+	char *full = sender_identity(sender, helo);
+	if (!full)
+		return SPF_TEMPERROR;
 	e.sender = full;
-	return check_domain(&e, strrchr(full, '@') + 1);
+	enum spf_result r = check_domain(&e, strrchr(full, '@') + 1);
+	free(full);
+	return r;
 }

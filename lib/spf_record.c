@@ -6,8 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define SPF_TERM_MAX 1024
-
 int spf_is_record(const char *txt)
 {
 	return strncasecmp(txt, "v=spf1", 6) == 0 && (txt[6] == ' ' || txt[6] == '\0');
@@ -17,74 +15,75 @@ void spf_record_free(struct spf_record *r)
 {
 	for (size_t k = 0; k < r->n; k++)
 		free(r->term[k].domain_spec);
+	free(r->term);
 	free(r->redirect);
 	memset(r, 0, sizeof(*r));
 }
 
-/* "/" followed by a length without leading zeros, at most max; -1 when invalid. */
-static int parse_length(const char *s, size_t n, int max)
+/* The length of a "/" cidr-length suffix ending s[0..n) ("0" or 1-3 digits without a leading
+ * zero), its value in *value; 0 when there is none. */
+static size_t length_suffix(const char *s, size_t n, int *value)
 {
-	if (n == 0 || n > 3 || (n > 1 && s[0] == '0'))
-		return -1;
-	int v = 0;
-	for (size_t k = 0; k < n; k++) {
-		if (!isdigit((unsigned char)s[k]))
-			return -1;
-		v = v * 10 + (s[k] - '0');
-	}
-	return v <= max ? v : -1;
+	size_t k = n;
+	while (k > 0 && n - k < 4 && isdigit((unsigned char)s[k - 1]))
+		k--;
+	size_t digits = n - k;
+	if (digits == 0 || digits > 3 || k == 0 || s[k - 1] != '/' || (digits > 1 && s[k] == '0'))
+		return 0;
+	*value = 0;
+	for (size_t d = k; d < n; d++)
+		*value = *value * 10 + (s[d] - '0');
+	return digits + 1;
 }
 
-/* Splits a trailing dual-cidr-length off arg (modified in place). */
-static int split_cidr(char *arg, struct spf_term *t, int allow_v4, int allow_v6)
+/* Cuts a trailing dual-cidr-length ("/n", "//m" or "/n//m") off rest. 0, or -1 when a length
+ * is out of range. */
+static int cut_dual_cidr(char *rest, struct spf_term *t)
 {
-	t->cidr4 = 32;
-	t->cidr6 = 128;
-	char *dbl = strstr(arg, "//");
-	if (dbl) {
-		if (!allow_v6 || (t->cidr6 = parse_length(dbl + 2, strlen(dbl + 2), 128)) < 0)
+	size_t n = strlen(rest), k;
+	int v;
+	if ((k = length_suffix(rest, n, &v)) && n > k && rest[n - k - 1] == '/') {
+		if (v > 128)
 			return -1;
-		*dbl = '\0';
+		t->cidr6 = v;
+		n -= k + 1;
 	}
-	char *slash = strrchr(arg, '/');
-	if (slash && allow_v4) {
-		size_t n = strlen(slash + 1);
-		int v = parse_length(slash + 1, n, 32);
-		if (v < 0)
+	if ((k = length_suffix(rest, n, &v))) {
+		if (v > 32)
 			return -1;
 		t->cidr4 = v;
-		*slash = '\0';
+		n -= k;
 	}
+	rest[n] = '\0';
 	return 0;
 }
 
-static int set_domain(struct spf_term *t, const char *arg, int required)
+/* rest is "" (allowed when optional) or ":" domain-spec. */
+static int take_domain(struct spf_term *t, const char *rest, int required)
 {
-	if (!arg || !*arg)
+	if (*rest == '\0')
 		return required ? -1 : 0;
-	t->domain_spec = strdup(arg);
+	if (*rest != ':' || !spf_domain_spec_valid(rest + 1))
+		return -1;
+	t->domain_spec = strdup(rest + 1);
 	return t->domain_spec ? 0 : -1;
 }
 
-static int parse_ip(struct spf_term *t, char *arg, int v6)
+/* rest is ":" address ["/" length]. */
+static int take_network(struct spf_term *t, char *rest, int v6)
 {
-	char *slash = strchr(arg, '/');
-	if (slash) {
-		int v = parse_length(slash + 1, strlen(slash + 1), v6 ? 128 : 32);
-		if (v < 0)
-			return -1;
-		*slash = '\0';
-		if (v6)
-			t->cidr6 = v;
-		else
-			t->cidr4 = v;
-	} else {
-		t->cidr4 = 32;
-		t->cidr6 = 128;
-	}
-	if (ip_parse(arg, &t->ip) < 0 || t->ip.v6 != v6 || (v6 && strchr(arg, ':') == NULL))
+	if (*rest != ':')
 		return -1;
-	return 0;
+	char *addr = rest + 1;
+	size_t n = strlen(addr), k;
+	int v;
+	if ((k = length_suffix(addr, n, &v))) {
+		if (v > (v6 ? 128 : 32))
+			return -1;
+		*(v6 ? &t->cidr6 : &t->cidr4) = v;
+		addr[n - k] = '\0';
+	}
+	return ip_parse_family(addr, v6, &t->ip);
 }
 
 static int mechanism_named(const char *name, size_t n, enum spf_mechanism *m)
@@ -102,41 +101,43 @@ static int mechanism_named(const char *name, size_t n, enum spf_mechanism *m)
 	return -1;
 }
 
-static int parse_mechanism(char *term, struct spf_term *t)
+/* directive = [ qualifier ] mechanism (5). */
+static int parse_directive(char *term, struct spf_term *t)
 {
 	t->qualifier = SPF_PASS;
-	if (strchr("+-~?", *term)) {
-		t->qualifier = *term == '+' ? SPF_PASS : *term == '-' ? SPF_FAIL
-				: *term == '~' ? SPF_SOFTFAIL : SPF_NEUTRAL;
+	t->cidr4 = 32;
+	t->cidr6 = 128;
+	if (*term && strchr("+-~?", *term)) {
+		t->qualifier = *term == '+'   ? SPF_PASS
+			       : *term == '-' ? SPF_FAIL
+			       : *term == '~' ? SPF_SOFTFAIL
+					      : SPF_NEUTRAL;
 		term++;
 	}
 	size_t n = strcspn(term, ":/");
 	if (mechanism_named(term, n, &t->mechanism) < 0)
 		return -1;
-	char *arg = term[n] == ':' ? term + n + 1 : NULL;
-	int has_cidr = term[n] == '/';
+	char *rest = term + n;
 	switch (t->mechanism) {
 	case SPF_ALL:
-		return term[n] ? -1 : 0;
+		return *rest ? -1 : 0;
 	case SPF_INCLUDE:
 	case SPF_EXISTS:
-		return set_domain(t, arg, 1);
+		return take_domain(t, rest, 1);
 	case SPF_PTR:
-		return has_cidr ? -1 : set_domain(t, arg, 0);
+		return take_domain(t, rest, 0);
 	case SPF_A:
 	case SPF_MX:
-		if (split_cidr(arg ? arg : term + n, t, 1, 1) < 0)
-			return -1;
-		return set_domain(t, arg, arg != NULL);
+		return cut_dual_cidr(rest, t) < 0 ? -1 : take_domain(t, rest, 0);
 	case SPF_IP4:
 	case SPF_IP6:
-		return arg ? parse_ip(t, arg, t->mechanism == SPF_IP6) : -1;
+		return take_network(t, rest, t->mechanism == SPF_IP6);
 	}
 	return -1;
 }
 
-/* name "=" value, name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ). 1 if term is a
- * modifier (handled), 0 if not, -1 on an error. */
+/* modifier (6, 12): name "=" value with name = ALPHA *( ALPHA / DIGIT / "-" / "_" / "." ).
+ * 1 when term is a modifier (recorded), 0 when it is not, -1 on an error. */
 static int parse_modifier(const char *term, struct spf_record *r)
 {
 	const char *eq = strchr(term, '=');
@@ -146,15 +147,32 @@ static int parse_modifier(const char *term, struct spf_record *r)
 		if (!isalnum((unsigned char)*p) && !strchr("-_.", *p))
 			return 0;
 	size_t n = (size_t)(eq - term);
+	const char *value = eq + 1;
 	if (n == 8 && strncasecmp(term, "redirect", 8) == 0) {
-		if (r->redirect || !eq[1] || !(r->redirect = strdup(eq + 1)))
+		if (r->redirect || !spf_domain_spec_valid(value) || !(r->redirect = strdup(value)))
 			return -1;
 	} else if (n == 3 && strncasecmp(term, "exp", 3) == 0) {
-		if (r->has_exp || !eq[1])
+		if (r->has_exp || !spf_domain_spec_valid(value))
 			return -1;
 		r->has_exp = 1;
+	} else if (!spf_macro_string_valid(value)) {
+		return -1; /* unknown modifiers are ignored, but their value is still syntax */
 	}
 	return 1;
+}
+
+static struct spf_term *next_term(struct spf_record *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct spf_term *grown = realloc(r->term, cap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		r->term = grown;
+		r->cap = cap;
+	}
+	memset(&r->term[r->n], 0, sizeof(r->term[r->n]));
+	return &r->term[r->n];
 }
 
 static int parse_term(char *term, struct spf_record *r)
@@ -162,11 +180,10 @@ static int parse_term(char *term, struct spf_record *r)
 	int mod = parse_modifier(term, r);
 	if (mod != 0)
 		return mod < 0 ? -1 : 0;
-	if (r->n >= SPF_MAX_TERMS)
+	struct spf_term *t = next_term(r);
+	if (!t)
 		return -1;
-	struct spf_term *t = &r->term[r->n];
-	memset(t, 0, sizeof(*t));
-	if (parse_mechanism(term, t) < 0) {
+	if (parse_directive(term, t) < 0) {
 		free(t->domain_spec);
 		return -1;
 	}
@@ -179,24 +196,23 @@ int spf_record_parse(const char *txt, struct spf_record *r)
 	memset(r, 0, sizeof(*r));
 	if (!spf_is_record(txt))
 		return -1;
-	char term[SPF_TERM_MAX];
-	for (const char *p = txt + 6; *p;) {
-		while (*p == ' ')
+	char *copy = strdup(txt + 6);
+	if (!copy)
+		return -1;
+	int rc = 0;
+	for (char *p = copy; *p && rc == 0;) {
+		if (*p == ' ') {
 			p++;
-		size_t n = strcspn(p, " ");
-		if (n == 0)
-			break;
-		if (n >= sizeof(term)) {
-			spf_record_free(r);
-			return -1;
+			continue;
 		}
-		memcpy(term, p, n);
-		term[n] = '\0';
-		p += n;
-		if (parse_term(term, r) < 0) {
-			spf_record_free(r);
-			return -1;
-		}
+		char *term = p;
+		p += strcspn(p, " ");
+		if (*p)
+			*p++ = '\0';
+		rc = parse_term(term, r);
 	}
-	return 0;
+	free(copy);
+	if (rc < 0)
+		spf_record_free(r);
+	return rc;
 }
