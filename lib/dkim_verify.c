@@ -240,7 +240,8 @@ static int header_data(const struct dkim_message *m, size_t sig_index, const str
 	return rc;
 }
 
-static enum dkim_sig_status check_crypto(const struct dkim_message *m, size_t idx, const struct sig *s,
+static enum dkim_sig_status check_crypto(const struct dkim_message *m, size_t idx,
+					 const struct sig *s,
 					 const struct dkim_key *key, struct dkim_sig_result *r)
 {
 	struct buf data = BUF_INIT;

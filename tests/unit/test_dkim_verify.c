@@ -1,4 +1,4 @@
-/* test_dkim_verify.c: dkim_verify on a dkimpy-signed fixture (RSA + Ed25519) answered by fake_dns. */
+/* test_dkim_verify.c: dkim_verify on a dkimpy-signed RSA + Ed25519 fixture through fake_dns. */
 #include <stdlib.h>
 
 #include "dkim.h"
@@ -38,12 +38,14 @@ static const char fixture[] =
 #define NOW 1795353318 /* t= + 100 s */
 #define RSA_NAME "rsa._domainkey.fixture.test"
 #define ED_NAME "ed._domainkey.fixture.test"
-#define RSA_P "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDi5srHwa3J0WvRtSWWsz2ZPAlcdmgX2u8Tnil+uAaGbWqij0Jh" \
-	      "anBKgoJFAiC9lnJJfniqLYqtcnZkZIAbbcMoL5MdkdLOoYrN2IyLZpieJoHhYJtunhjy9QOsgJjjmRnwOoAFqA2r" \
-	      "KhJEKAd5Q5FeZVbuoh3/VJgJ3BJOT8oYaQIDAQAB"
-#define RSA_PKCS1 "MIGJAoGBAOLmysfBrcnRa9G1JZazPZk8CVx2aBfa7xOeKX64BoZtaqKPQmFqcEqCgkUCIL2Wckl+eKotiq1y" \
-		  "dmRkgBttwygvkx2R0s6his3YjItmmJ4mgeFgm26eGPL1A6yAmOOZGfA6gAWoDasqEkQoB3lDkV5lVu6iHf9U" \
-		  "mAncEk5PyhhpAgMBAAE="
+#define RSA_P                                                                                   \
+	"MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDi5srHwa3J0WvRtSWWsz2ZPAlcdmgX2u8Tnil+uAaGbWqij0Jh" \
+	"anBKgoJFAiC9lnJJfniqLYqtcnZkZIAbbcMoL5MdkdLOoYrN2IyLZpieJoHhYJtunhjy9QOsgJjjmRnwOoAFqA2r" \
+	"KhJEKAd5Q5FeZVbuoh3/VJgJ3BJOT8oYaQIDAQAB"
+#define RSA_PKCS1                                                                               \
+	"MIGJAoGBAOLmysfBrcnRa9G1JZazPZk8CVx2aBfa7xOeKX64BoZtaqKPQmFqcEqCgkUCIL2Wckl+eKotiq1y"     \
+	"dmRkgBttwygvkx2R0s6his3YjItmmJ4mgeFgm26eGPL1A6yAmOOZGfA6gAWoDasqEkQoB3lDkV5lVu6iHf9U"     \
+	"mAncEk5PyhhpAgMBAAE="
 #define RSA_REC "v=DKIM1; k=rsa; p=" RSA_P
 #define ED_P "A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg="
 #define ED_REC "v=DKIM1; k=ed25519; p=" ED_P
