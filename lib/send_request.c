@@ -51,6 +51,20 @@ void send_bare_address(const char *value, char out[SEND_ADDR_MAX])
 	trim_copy(open + 1, n, out);
 }
 
+/* The sender: the first address of From parsed as RFC 5322 (a quoted display name may hold
+ * commas), else the protocol's first-comma-item rule. */
+static void sender_address(const char *value, char out[SEND_ADDR_MAX])
+{
+	struct mime_address *list = NULL;
+	size_t n = 0;
+	out[0] = '\0';
+	if (mime_parse_addresses(value, &list, &n) == 0 && n && strchr(list[0].addr, '@'))
+		snprintf(out, SEND_ADDR_MAX, "%s", list[0].addr);
+	mime_addresses_free(list, n);
+	if (!out[0])
+		send_bare_address(value, out);
+}
+
 /* First occurrence of each header we need, unfolded and trimmed. */
 static int scan_headers(const char *msg, size_t len, struct send_request *s)
 {
@@ -136,7 +150,7 @@ int send_request_check(const struct config *cfg, uid_t caller, const char *msg, 
 		return op_fail(r, "IO", "out of memory");
 	if (!s->from)
 		return op_fail(r, "MALFORMED", "missing required header: From");
-	send_bare_address(s->from, s->from_addr);
+	sender_address(s->from, s->from_addr);
 	const char *at = strrchr(s->from_addr, '@');
 	if (!at)
 		return op_fail(r, "MALFORMED", "could not extract sender address from From: %s",

@@ -195,38 +195,101 @@ static int send_data(struct link *l, const struct smtp_job *job)
 	return rc;
 }
 
-static void envelope_and_data(struct link *l, const struct smtp_job *job, struct smtp_reply *r,
-			      struct smtp_result *res)
+/* The outcome of a reply (0 when it is 2xx/3xx), into res. */
+static int judge(const struct smtp_reply *r, struct smtp_result *res)
+{
+	if (r->code >= 200 && r->code < 400)
+		return 0;
+	result_set(res, r->code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY, "%d %s", r->code, r->text);
+	return -1;
+}
+
+static void record_rcpt(struct smtp_result *res, size_t k, const struct smtp_reply *r)
+{
+	res->rcpt[k].code = r->code;
+	snprintf(res->rcpt[k].text, sizeof(res->rcpt[k].text), "%d %s", r->code, r->text);
+}
+
+static int no_recipient(struct smtp_result *res)
+{
+	result_set(res, res->rcpt[0].code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY, "%s",
+		   res->rcpt[0].text);
+	return -1;
+}
+
+/* MAIL, each RCPT and DATA one at a time. 0 when the server waits for the data. */
+static int envelope_lockstep(struct link *l, const struct smtp_job *job, struct smtp_reply *r,
+			     struct smtp_result *res)
 {
 	if (command(l, r, res, SMTP_COMMAND_MS, "MAIL FROM:<%s>\r\n", job->mail_from) < 0)
-		return;
+		return -1;
 	size_t accepted = 0;
 	for (size_t k = 0; k < job->nrcpts; k++) {
 		struct smtp_result one = *res;
 		int ok = command(l, r, &one, SMTP_COMMAND_MS, "RCPT TO:<%s>\r\n", job->rcpts[k]) == 0;
-		res->rcpt[k].code = r->code;
-		snprintf(res->rcpt[k].text, sizeof(res->rcpt[k].text), "%d %s", r->code, r->text);
+		record_rcpt(res, k, r);
 		if (!ok && r->code == 0) {
 			*res = one;
-			return; /* the connection is gone */
+			return -1; /* the connection is gone */
 		}
 		accepted += ok;
 	}
-	if (accepted == 0) {
-		result_set(res, res->rcpt[0].code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY, "%s",
-			   res->rcpt[0].text);
-		return;
+	if (accepted == 0)
+		return no_recipient(res);
+	return command(l, r, res, SMTP_COMMAND_MS, "DATA\r\n");
+}
+
+/* RFC 2920: MAIL, every RCPT and DATA in one write, then their replies in order. */
+static int envelope_pipelined(struct link *l, const struct smtp_job *job, struct smtp_reply *r,
+			      struct smtp_result *res)
+{
+	struct buf group = BUF_INIT;
+	int rc = buf_printf(&group, "MAIL FROM:<%s>\r\n", job->mail_from);
+	for (size_t k = 0; rc == 0 && k < job->nrcpts; k++)
+		rc = buf_printf(&group, "RCPT TO:<%s>\r\n", job->rcpts[k]);
+	if (rc == 0)
+		rc = buf_append_str(&group, "DATA\r\n");
+	if (rc == 0)
+		rc = link_write(l, group.data, group.len, SMTP_COMMAND_MS);
+	buf_free(&group);
+	struct smtp_reply mail;
+	if (rc < 0 || read_reply(l, &mail, SMTP_COMMAND_MS) < 0) {
+		result_set(res, SMTP_TEMPORARY, "connection lost after MAIL");
+		return -1;
 	}
-	if (command(l, r, res, SMTP_COMMAND_MS, "DATA\r\n") < 0)
+	size_t accepted = 0;
+	for (size_t k = 0; k < job->nrcpts; k++) {
+		if (read_reply(l, r, SMTP_COMMAND_MS) < 0) {
+			result_set(res, SMTP_TEMPORARY, "connection lost after RCPT");
+			return -1;
+		}
+		record_rcpt(res, k, r);
+		accepted += r->code >= 200 && r->code < 300;
+	}
+	if (read_reply(l, r, SMTP_COMMAND_MS) < 0) {
+		result_set(res, SMTP_TEMPORARY, "connection lost after DATA");
+		return -1;
+	}
+	if (r->code == 354 && (judge(&mail, res) < 0 || accepted == 0)) {
+		link_write(l, ".\r\n", 3, SMTP_COMMAND_MS); /* end the data nobody should get */
+		return -1;
+	}
+	if (judge(&mail, res) < 0)
+		return -1;
+	return accepted == 0 ? no_recipient(res) : judge(r, res);
+}
+
+static void envelope_and_data(struct link *l, const struct smtp_job *job, struct smtp_reply *r,
+			      int pipelining, struct smtp_result *res)
+{
+	int rc = pipelining ? envelope_pipelined(l, job, r, res) : envelope_lockstep(l, job, r, res);
+	if (rc < 0)
 		return;
 	if (send_data(l, job) < 0 || read_reply(l, r, SMTP_DATA_END_MS) < 0) {
 		result_set(res, SMTP_TEMPORARY, "connection lost during DATA");
 		return;
 	}
-	if (r->code >= 400)
-		result_set(res, r->code >= 500 ? SMTP_PERMANENT : SMTP_TEMPORARY, "%d %s", r->code,
-			   r->text);
-	else
+	if (judge(r, res) == 0)
 		result_set(res, SMTP_SENT, "%d %s", r->code, r->text);
 }
 
@@ -250,7 +313,7 @@ void smtp_client_send(int fd, const struct smtp_job *job, struct smtp_result *re
 				   r.code, r.text);
 		else if (command(l, &r, res, SMTP_COMMAND_MS, "EHLO %s\r\n", job->helo) == 0 &&
 			 (!(r.starttls && job->allow_tls) || start_tls(l, job, &r, res, check) == 0))
-			envelope_and_data(l, job, &r, res);
+			envelope_and_data(l, job, &r, r.pipelining, res);
 		if (!res->tls_failed)
 			link_write(l, "QUIT\r\n", 6, 5000);
 		if (l->tls)
