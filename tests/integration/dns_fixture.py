@@ -1,7 +1,8 @@
 """dns_fixture.py: a real dnsmasq on a private loopback address serving test records.
 
-resolv.conf(5) has no port syntax, so dnsmasq listens on port 53 of an address in
-127.0.53.0/24 (needs root, as the daemon tests do). Every name not configured is local:
+resolv.conf(5) has no port syntax, so dnsmasq listens on port 53 of a random free address
+in 127.53.0.0/16 (needs root, as the daemon tests do; random so that test runs side by side
+do not collide). Every name not configured is local:
 unknown names get NXDOMAIN, configured names get NODATA for other types.
 
     with DnsServer() as dns:
@@ -11,8 +12,8 @@ unknown names get NXDOMAIN, configured names get NODATA for other types.
         dns.start()                   # (re)start with the records so far
         env = {"AIMX_RESOLV_CONF": dns.resolv_conf}
 """
-import itertools
 import os
+import random
 import shutil
 import signal
 import socket
@@ -21,7 +22,21 @@ import tempfile
 import time
 
 DNSMASQ = "/usr/sbin/dnsmasq"
-_addresses = itertools.count(1)
+
+
+def _free_loopback():
+    """A 127.53.x.y whose port 53 is free right now."""
+    for _ in range(50):
+        ip = "127.53.%d.%d" % (random.randint(0, 255), random.randint(1, 254))
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            probe.bind((ip, 53))
+            return ip
+        except OSError:
+            continue
+        finally:
+            probe.close()
+    raise RuntimeError("no free 127.53.x.y:53")
 
 
 def _split_txt(text):
@@ -34,7 +49,7 @@ def _split_txt(text):
 
 class DnsServer:
     def __init__(self):
-        self.ip = "127.0.53.%d" % (next(_addresses) % 200 + 1)  # .201-.254: hand-made servers
+        self.ip = _free_loopback()
         self.dir = tempfile.mkdtemp(prefix="aimx-dns-", dir="/tmp")
         os.chmod(self.dir, 0o755)
         self.resolv_conf = os.path.join(self.dir, "resolv.conf")

@@ -3,12 +3,14 @@ records: STARTTLS verified against a test CA, plaintext, dot-stuffing, and the 4
 NXDOMAIN, null-MX, refused and multi-domain rules (DECISIONS 7, 8, 18)."""
 
 import email
+import itertools
 import os
 import re
 import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -173,3 +175,120 @@ def test_drop_transport(world, tmp_path):
                            input=MESSAGE, capture_output=True, env=env, timeout=60)
         assert "status=delivered" in r.stdout.decode()
     assert drop.read_bytes() == (b"----- AIMX TEST DROP -----\n" + MESSAGE + b"\n") * 2
+
+
+_scripted_ips = itertools.count(20)
+
+
+class ScriptedServer:
+    """A raw SMTP server on 127.0.0.N:PORT: advertises what we ask (PIPELINING, STARTTLS),
+    answers STARTTLS with 220 and then garbage when told to, records what arrives."""
+
+    def __init__(self, extensions, break_tls=False):
+        self.extensions, self.break_tls = extensions, break_tls
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.ip = "127.0.0.%d" % next(_scripted_ips)
+        self.sock.bind((self.ip, PORT))
+        self.sock.listen(4)
+        self.chunks, self.sessions, self.data = [], 0, []
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        self.sock.settimeout(10)
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.sessions += 1
+            with conn:
+                self.session(conn)
+
+    def session(self, conn):
+        conn.sendall(b"220 scripted ESMTP\r\n")
+        buf = b""
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            self.chunks.append(chunk)
+            buf += chunk
+            while b"\r\n" in buf:
+                line, buf = buf.split(b"\r\n", 1)
+                verb = line[:4].upper()
+                if verb == b"EHLO":
+                    ext = b"".join(b"250-%s\r\n" % e for e in self.extensions)
+                    conn.sendall(ext + b"250 OK\r\n")
+                elif verb == b"STAR" and self.break_tls:
+                    conn.sendall(b"220 go ahead\r\n")
+                    conn.sendall(b"this is not a TLS record\r\n" * 20)
+                    return
+                elif verb in (b"MAIL", b"RCPT"):
+                    conn.sendall(b"250 OK\r\n")
+                elif verb == b"DATA":
+                    conn.sendall(b"354 go\r\n")
+                    while b"\r\n.\r\n" not in buf:
+                        more = conn.recv(65536)
+                        if not more:
+                            return
+                        buf += more
+                    body, buf = buf.split(b"\r\n.\r\n", 1)
+                    self.data.append(body)
+                    conn.sendall(b"250 queued\r\n")
+                elif verb == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+
+    def close(self):
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept()
+        except OSError:
+            pass
+        self.sock.close()
+
+
+@pytest.fixture
+def scripted(world):
+    servers = []
+
+    def start(extensions, break_tls=False):
+        s = ScriptedServer(extensions, break_tls)
+        servers.append(s)
+        return s
+
+    yield start
+    for s in servers:
+        s.close()
+
+
+def run_to_scripted(world, server, *rcpts):
+    dns = DnsServer()
+    dns.a("mx.scripted.test", server.ip)
+    dns.mx("scripted.test", "mx.scripted.test", 10)
+    dns.start()
+    try:
+        env = dict(world["env"], AIMX_RESOLV_CONF=dns.resolv_conf)
+        r = subprocess.run([TOOL, "aimx.test", "alice@aimx.test", *rcpts], input=MESSAGE,
+                           capture_output=True, env=env, timeout=120)
+        return r.stdout.decode()
+    finally:
+        dns.close()
+
+
+def test_pipelining_sends_the_envelope_in_one_go(world, scripted):
+    server = scripted([b"PIPELINING"])
+    out = run_to_scripted(world, server, "a@scripted.test", "b@scripted.test")
+    assert out.count("status=delivered") == 2, out
+    group = [c for c in server.chunks if c.startswith(b"MAIL FROM")]
+    assert group and group[0] == (b"MAIL FROM:<alice@aimx.test>\r\nRCPT TO:<a@scripted.test>\r\n"
+                                  b"RCPT TO:<b@scripted.test>\r\nDATA\r\n"), server.chunks
+    assert server.data[0].endswith(b"\r\n..leading dot\r\n...two dots\r\n..\r\nlast line")
+
+
+def test_failed_tls_handshake_retries_in_plaintext_once(world, scripted):
+    server = scripted([b"STARTTLS"], break_tls=True)
+    out = run_to_scripted(world, server, "c@scripted.test")
+    assert "status=delivered" in out and "tls=none" in out, out
+    assert server.sessions == 2 and len(server.data) == 1
