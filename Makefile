@@ -117,10 +117,11 @@ run: aimx
 	./aimx serve --dev run
 
 # Measurements (root; installs postfix for smtp-source). Not part of `make check`.
-bench: aimx build/bench/dkim_verify
+bench: aimx build/bench/dkim_verify build/bench/dkim_sign
 	bench/inbound
 	bench/control
 	bench/dkim
+	bench/send
 
 install: aimx
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
