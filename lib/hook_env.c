@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define HOOK_DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 #define HOOK_ENV_MAX      16
 
@@ -24,6 +26,9 @@ void hook_environment_free(char **envp)
 	free(envp);
 }
 
+/* HOME is the owner's home from passwd, not the daemon's (root's HOME, which the owner usually
+ * cannot even read): a deliberate difference from upstream's fallback, which passes the
+ * daemon's HOME through. */
 char **hook_environment(const struct hook *h, const struct hook_env *env, const char *home)
 {
 	const char *path = getenv("PATH");
@@ -47,12 +52,43 @@ char **hook_environment(const struct hook *h, const struct hook_env *env, const 
 	return envp;
 }
 
+/* Lossy UTF-8: each invalid byte and each NUL becomes U+FFFD. */
+static int clean_utf8(const struct buf *in, struct buf *out)
+{
+	for (size_t k = 0; k < in->len;) {
+		size_t used;
+		char enc[4];
+		uint32_t cp = utf8_decode(in->data + k, in->len - k, &used);
+		if (buf_append(out, enc, utf8_encode(cp ? cp : UTF8_REPLACEMENT, enc)) < 0)
+			return -1;
+		k += used;
+	}
+	return 0;
+}
+
+static int continuation(const struct buf *b, size_t at)
+{
+	return at < b->len && ((unsigned char)b->data[at] & 0xc0) == 0x80;
+}
+
 void hook_log_tail(const struct buf *err, char *out, size_t cap)
 {
-	size_t n = err->len, half = HOOK_LOG_TAIL_MAX / 2;
-	if (n <= HOOK_LOG_TAIL_MAX)
-		snprintf(out, cap, "%.*s", (int)n, err->data ? err->data : "");
-	else
-		snprintf(out, cap, "%.*s[...%zu bytes...]%.*s", (int)half, err->data,
-			 n - 2 * half, (int)half, err->data + n - half);
+	struct buf text = BUF_INIT;
+	if (clean_utf8(err, &text) < 0) {
+		snprintf(out, cap, "[%zu bytes, not rendered: out of memory]", err->len);
+		buf_free(&text);
+		return;
+	}
+	if (text.len <= HOOK_LOG_TAIL_MAX) {
+		snprintf(out, cap, "%s", text.data ? text.data : "");
+	} else {
+		size_t half = HOOK_LOG_TAIL_MAX / 2, head = half, tail = text.len - half;
+		while (head > 0 && continuation(&text, head))
+			head--;
+		while (continuation(&text, tail))
+			tail++;
+		snprintf(out, cap, "%.*s[...%zu bytes...]%s", (int)head, text.data, tail - head,
+			 text.data + tail);
+	}
+	buf_free(&text);
 }

@@ -12,6 +12,23 @@ int hook_gate_on_receive(const struct hook *h, const char *trusted)
 	       (strcmp(trusted, "true") == 0 || h->fire_on_untrusted);
 }
 
+int hooks_receive_pending(const struct config *cfg, const struct ingest_result *res)
+{
+	const struct mailbox *mb = res->mailbox;
+	if (res->status != INGEST_STORED || !mb)
+		return 0;
+	if (config_mailbox_is_catchall(cfg, mb) && mb->nhooks) {
+		log_event(LOG_WARN, "hook.catchall", "mailbox", mb->name,
+			  "note", "hooks on the catchall are refused; nothing fires", NULL);
+		return 0;
+	}
+	for (size_t k = 0; k < mb->nhooks; k++)
+		if (mb->hooks[k].event == HOOK_ON_RECEIVE)
+			return 1;
+	log_event(LOG_INFO, "hook.none", "event", "on_receive", "mailbox", mb->name, NULL);
+	return 0;
+}
+
 static void fire(const struct mailbox *mb, const struct hook *h, const struct ingest_result *res)
 {
 	const struct inbound_fields *f = &res->fields;
@@ -24,20 +41,13 @@ static void fire(const struct mailbox *mb, const struct hook *h, const struct in
 
 void hooks_fire_on_receive(const struct config *cfg, const struct ingest_result *res)
 {
+	if (!hooks_receive_pending(cfg, res))
+		return;
 	const struct mailbox *mb = res->mailbox;
-	if (res->status != INGEST_STORED || !mb)
-		return;
-	if (config_mailbox_is_catchall(cfg, mb) && mb->nhooks) {
-		log_event(LOG_WARN, "hook.catchall", "mailbox", mb->name,
-			  "note", "hooks on the catchall never fire", NULL);
-		return;
-	}
-	size_t candidates = 0;
 	for (size_t k = 0; k < mb->nhooks; k++) {
 		const struct hook *h = &mb->hooks[k];
 		if (h->event != HOOK_ON_RECEIVE)
 			continue;
-		candidates++;
 		if (hook_gate_on_receive(h, res->trusted))
 			fire(mb, h, res);
 		else
@@ -45,6 +55,4 @@ void hooks_fire_on_receive(const struct config *cfg, const struct ingest_result 
 				  "on_receive", "mailbox", mb->name, "trusted", res->trusted,
 				  "fire_on_untrusted", h->fire_on_untrusted ? "true" : "false", NULL);
 	}
-	if (!candidates)
-		log_event(LOG_DEBUG, "hook.none", "event", "on_receive", "mailbox", mb->name, NULL);
 }

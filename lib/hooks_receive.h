@@ -1,4 +1,4 @@
-/* hooks_receive.h: the on_receive gate (mail.md 4.3) and the detached runner of the SMTP path. */
+/* hooks_receive.h: the on_receive gate (mail.md 4.3) and firing a stored message's hooks in order. */
 #ifndef AIMX_HOOKS_RECEIVE_H
 #define AIMX_HOOKS_RECEIVE_H
 
@@ -8,7 +8,12 @@
 /* 1 when hook h fires for a message whose trust verdict is `trusted`. */
 int hook_gate_on_receive(const struct hook *h, const char *trusted);
 
-/* Runs the on_receive hooks of the mailbox res->mailbox for a stored message, in config
+/* 1 when res has on_receive hooks to consider: it was stored (not a duplicate) in a mailbox
+ * that is not the catchall and has at least one on_receive hook. Otherwise 0, logging why
+ * nothing fires (no hooks; hooks on the catchall). */
+int hooks_receive_pending(const struct config *cfg, const struct ingest_result *res);
+
+/* Runs the on_receive hooks of res's mailbox when hooks_receive_pending says so, in config
  * order, one after the other, logging fires and skips. Blocks until they are done. */
 void hooks_fire_on_receive(const struct config *cfg, const struct ingest_result *res);
 

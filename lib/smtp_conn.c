@@ -91,36 +91,48 @@ static int start_tls(struct conn *c)
 	return 0;
 }
 
-/* The on_receive hooks of the messages just stored run in a grandchild that leaves this
- * session at once (reparented to init), so a slow or hostile hook never delays the session
- * or the daemon; it closes the client socket first. */
+/* The runner: the session's grandchild, in a session of its own, reparented to init (or to
+ * a subreaper) as soon as its parent exits, so it is never one of the master's children and
+ * never counted against the session cap. It holds no socket: the listeners were closed when
+ * the session was forked, the client socket is closed here. */
+__attribute__((noreturn)) static void run_hooks_detached(struct conn *c)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	close(c->fd);
+	if (setsid() < 0)
+		log_event(LOG_DEBUG, "hook.setsid_failed", "error", strerror(errno), NULL);
+	for (size_t k = 0; k < c->npending; k++)
+		hooks_fire_on_receive(&c->srv->cfg, &c->pending[k]);
+	_exit(0);
+}
+
+/* The on_receive hooks of the messages just stored run in a detached grandchild (double
+ * fork), so a slow or hostile hook never delays this session, its reply or the daemon. */
 static void fire_pending_hooks(struct conn *c)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (fork() == 0) {
-			signal(SIGTERM, SIG_DFL);
-			signal(SIGINT, SIG_DFL);
-			close(c->fd);
-			setsid();
-			for (size_t k = 0; k < c->npending; k++)
-				hooks_fire_on_receive(&c->srv->cfg, &c->pending[k]);
-		}
+		pid_t runner = fork();
+		if (runner == 0)
+			run_hooks_detached(c);
+		if (runner < 0)
+			log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
 		_exit(0);
 	}
 	if (pid < 0)
 		log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
-	else
-		waitpid(pid, NULL, 0);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 	for (size_t k = 0; k < c->npending; k++)
 		ingest_result_free(&c->pending[k]);
 	c->npending = 0;
 }
 
-/* A stored copy whose mailbox has hooks is kept (with its fields) until the reply is out. */
+/* A stored copy with on_receive hooks is kept (with its fields) until the reply is out. */
 static void keep_for_hooks(struct conn *c, struct ingest_result *res)
 {
-	if (res->status == INGEST_STORED && res->mailbox->nhooks && c->npending < SMTP_MAX_RECIPIENTS)
+	if (c->npending < SMTP_MAX_RECIPIENTS && hooks_receive_pending(&c->srv->cfg, res))
 		c->pending[c->npending++] = *res;
 	else
 		ingest_result_free(res);
@@ -132,10 +144,11 @@ static int feed(struct conn *c, const char *buf, size_t len)
 	while (len) {
 		size_t used = 0;
 		enum smtp_action act = smtp_session_feed(&c->s, buf, len, &used);
-		if (flush(c) < 0)
-			return 0;
-		if (c->npending)
+		int flushed = flush(c);
+		if (c->npending) /* after the reply, or after the client left: the mail is stored */
 			fire_pending_hooks(c);
+		if (flushed < 0)
+			return 0;
 		if (act == SMTP_CLOSE)
 			return 0;
 		if (act == SMTP_STARTTLS)
