@@ -64,7 +64,7 @@ static int query(struct spf_eval *e, const char *name, uint16_t type, struct dns
 	return ++e->voids > SPF_VOID_LIMIT ? -2 : 1;
 }
 
-/* The term's target name: 0, -1 when it is no usable name (7.3), -2 on a macro error. */
+/* The term's target name into out; the return value is spf_macro_expand()'s. */
 static int target_of(struct spf_eval *e, const struct spf_term *t, const char *domain,
 		     char out[DNS_NAME_MAX])
 {
@@ -73,8 +73,7 @@ static int target_of(struct spf_eval *e, const struct spf_term *t, const char *d
 		return 0;
 	}
 	struct spf_macro_ctx ctx = {e->sender, domain, e->helo, &e->ip};
-	int rc = spf_macro_expand(t->domain_spec, &ctx, out);
-	return rc == -2 ? -1 : rc == -1 ? -2 : 0;
+	return spf_macro_expand(t->domain_spec, &ctx, out);
 }
 
 /* 1 match, 0 no match, or a negative error as query() returns. */
@@ -144,9 +143,9 @@ static int match_term(struct spf_eval *e, const struct spf_term *t, const char *
 		return -2;
 	char target[DNS_NAME_MAX];
 	int rc = target_of(e, t, domain, target);
-	if (rc == -2)
+	if (rc == -1)
 		return -2;
-	if (rc == -1) /* no name to look up: an include cannot be evaluated, the rest miss */
+	if (rc == -2) /* no name to look up: an include cannot be evaluated, the rest miss */
 		return t->mechanism == SPF_INCLUDE ? -2 : 0;
 	switch (t->mechanism) {
 	case SPF_INCLUDE:

@@ -98,6 +98,8 @@ static const struct fake_rr zone[] = {
 	{"notspf.test", TXT, "v=spf10 +all", DNS_OK},
 	{"syntax.test", TXT, "v=spf1 +all ip4:192.0.2.300", DNS_OK},
 	{"badtarget.test", TXT, "v=spf1 a:%{l}.x.test exists:%{l} -all", DNS_OK},
+	{"longa.test", TXT, "v=spf1 a:%{l} ~all", DNS_OK},
+	{"longinc.test", TXT, "v=spf1 include:%{l} +all", DNS_OK},
 };
 
 static struct fake_dns fake;
@@ -131,7 +133,15 @@ static void test_qualifiers(void)
 	CHECK(check("192.0.2.1", "x@single") == SPF_NONE && fake.queries == 0);
 	CHECK(check("192.0.2.1", "x@a..test") == SPF_NONE && fake.queries == 0);
 	CHECK(check("not-an-ip", "x@pass.test") == SPF_NONE);
-	CHECK(check("192.0.2.1", "x@badtarget.test") == SPF_FAIL);
+	/* single-label targets are looked up (two voids), not refused */
+	CHECK(check("192.0.2.1", "x@badtarget.test") == SPF_FAIL && fake.queries == 3);
+	/* a 280-byte label is no name: a misses, include cannot be evaluated */
+	char sender[300];
+	memset(sender, 'q', 280);
+	strcpy(sender + 280, "@longa.test");
+	CHECK(check("192.0.2.1", sender) == SPF_SOFTFAIL && fake.queries == 1);
+	strcpy(sender + 280, "@longinc.test");
+	CHECK(check("192.0.2.1", sender) == SPF_PERMERROR);
 }
 
 static void test_includes(void)
