@@ -15,6 +15,7 @@ import daemon_fixture
 from daemon_fixture import DOMAIN, Daemon, cleanup, stored_files
 
 OWNER = "aimxit-alice"
+GONE = "aimxit-gone"  # an owner deleted while its mail's hooks run
 
 
 def toml_str(s):
@@ -31,8 +32,15 @@ def section(mailbox, owner, hooks, trust=None):
     return text
 
 
+def userdel(user):
+    return subprocess.run(["userdel", "-f", user], capture_output=True)
+
+
 @pytest.fixture(scope="module")
 def world(aimx):
+    userdel(GONE)
+    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                    "--user-group", GONE], check=True)
     out = tempfile.mkdtemp(prefix="aimx-hooks-out-", dir="/tmp")
     os.chmod(out, 0o1777)
     root = tempfile.mkdtemp(prefix="aimx-hooks-", dir="/tmp")
@@ -46,12 +54,16 @@ def world(aimx):
         section("hang", OWNER, [("hang", f"echo started >&2; exec sleep 1000 # {out}-hang",
                                  extra + "timeout_secs = 1\n")]) +
         section("gated", OWNER, [("gated", f"touch {out}/gated-fired", "")], trust="verified") +
-        section("bomb", OWNER, [("bomb", "b() { b | b & }; b", extra + "timeout_secs = 2\n")]))
+        section("bomb", OWNER, [("bomb", "b() { b | b & }; b", extra + "timeout_secs = 2\n")]) +
+        section("failing", OWNER, [("failing", "echo failing on purpose >&2; exit 7", extra)]) +
+        section("gone", GONE, [("gone_first", f"touch {out}/gone-first; sleep 3", extra),
+                               ("gone_second", f"touch {out}/gone-second", extra)]))
     daemon_fixture.write_config(d.cfg_dir, d.data, config)
     yield {"daemon": d, "out": out}
     d.stop()
     cleanup(root)
     cleanup(out)
+    userdel(GONE)
 
 
 def send(d, mailbox, subject="hook test", msgid=None):
@@ -82,6 +94,22 @@ def wait_log(d, text, seconds=15.0):
             return True
         time.sleep(0.1)
     return False
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+def children_of(pid):
+    kids = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if parent_of(int(entry)) == pid:
+                kids.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            pass  # exited meanwhile
+    return kids
 
 
 def test_hook_runs_as_owner_with_clean_env_and_the_md_on_stdin(world):
@@ -117,6 +145,13 @@ def test_reply_does_not_wait_for_a_slow_hook(world):
     elapsed = send(d, "slow")
     assert elapsed < 3, elapsed
     assert not os.path.exists(os.path.join(out, "slow-done"))
+    # the hook's parent (the runner) has left the session and is not the master's child
+    hook = subprocess.run(["pgrep", "-u", OWNER, "-f", "slow-done"], capture_output=True,
+                          text=True).stdout.split()
+    assert len(hook) == 1, hook
+    runner = parent_of(int(hook[0]))
+    assert runner != d.proc.pid and parent_of(runner) != d.proc.pid
+    assert runner not in children_of(d.proc.pid)
     assert wait_for(os.path.join(out, "slow-done"), 15), d.logs()
 
 
@@ -152,6 +187,33 @@ def test_fork_bomb_does_not_stop_the_daemon(world):
     assert r.returncode == 1, r.stdout
 
 
+def test_master_keeps_no_runners_or_zombies(world):
+    d = world["daemon"]
+    before = d.logs().count("hook.done hook_name=probe")
+    for k in range(5):
+        send(d, "probe", subject="burst %d" % k)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if d.logs().count("hook.done hook_name=probe") == before + 5 and \
+                not children_of(d.proc.pid):
+            break
+        time.sleep(0.1)
+    assert d.logs().count("hook.done hook_name=probe") == before + 5, d.logs()
+    assert children_of(d.proc.pid) == []
+
+
+def test_owner_deleted_while_its_hooks_run(world):
+    d, out = world["daemon"], world["out"]
+    send(d, "gone")
+    assert wait_for(os.path.join(out, "gone-first")), d.logs()
+    r = userdel(GONE)
+    assert r.returncode == 0, r.stderr
+    assert wait_log(d, "hook.exec_error hook_name=gone_second event=on_receive mailbox=gone "
+                       "owner=aimxit-gone error=user-not-found"), d.logs()
+    assert not os.path.exists(os.path.join(out, "gone-second"))
+    assert len([f for f in stored_files(d.inbox("gone")) if f.endswith(".md")]) == 1
+
+
 def test_ingest_runs_hooks_in_the_foreground(world, aimx):
     d, out = world["daemon"], world["out"]
     msg = (b"From: s@example.org\r\nTo: probe@it.test\r\nSubject: via ingest\r\n"
@@ -162,3 +224,14 @@ def test_ingest_runs_hooks_in_the_foreground(world, aimx):
     stem = os.path.basename(r.stdout.decode().strip())[:-3]
     assert os.path.exists(os.path.join(out, stem + ".pwd")), r.stderr  # already, no waiting
     assert b"hook.done hook_name=probe" in r.stderr
+
+
+def test_ingest_exit_status_ignores_the_hook(world, aimx):
+    d = world["daemon"]
+    msg = (b"From: s@example.org\r\nTo: failing@it.test\r\nSubject: hook fails\r\n"
+           b"Message-ID: <ingest-2@example.org>\r\n\r\nbody\r\n")
+    r = subprocess.run([aimx, "ingest", "failing@" + DOMAIN], input=msg, env=d.env,
+                       capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert b"level=warn event=hook.done hook_name=failing" in r.stderr
+    assert b"exit_code=7" in r.stderr and b'stderr_tail="failing on purpose\\n"' in r.stderr
