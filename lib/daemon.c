@@ -125,13 +125,19 @@ static void children_forget(struct children *c, pid_t pid)
 		}
 }
 
-static void reap(struct children *smtp, struct children *uds)
+/* Reaps without blocking (flags WNOHANG) or waits for one child (0). A pid that is neither
+ * a session nor a request (a detached hook runner when we are PID 1) is reaped and ignored.
+ * Returns -1 once there is no child left at all. */
+static int reap(struct children *smtp, struct children *uds, int flags)
 {
 	pid_t pid;
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+	while ((pid = waitpid(-1, NULL, flags)) > 0) {
 		children_forget(smtp, pid);
 		children_forget(uds, pid);
+		if (!flags)
+			return 0;
 	}
+	return pid < 0 && errno == ECHILD ? -1 : 0;
 }
 
 static void refuse(int fd, const char *reply, const char *event, const char *peer)
@@ -216,7 +222,7 @@ static void drain(struct children *smtp, struct children *uds)
 		kill(smtp->pids[k], SIGTERM);
 	time_t give_up = time(NULL) + DAEMON_SHUTDOWN_GRACE_S;
 	while (smtp->n + uds->n && time(NULL) < give_up) {
-		reap(smtp, uds);
+		reap(smtp, uds, WNOHANG);
 		if (smtp->n + uds->n)
 			poll(NULL, 0, 50);
 	}
@@ -224,8 +230,8 @@ static void drain(struct children *smtp, struct children *uds)
 		kill(smtp->pids[k], SIGKILL);
 	for (unsigned k = 0; k < uds->n; k++)
 		kill(uds->pids[k], SIGKILL);
-	while (smtp->n + uds->n && waitpid(-1, NULL, 0) > 0)
-		reap(smtp, uds);
+	while (smtp->n + uds->n && reap(smtp, uds, 0) == 0)
+		;
 }
 
 int daemon_signals_install(struct daemon *d)
@@ -243,7 +249,7 @@ int daemon_run(struct daemon *d)
 		return -1;
 	sigemptyset(&wait_mask);
 	while (!got_term) {
-		reap(&smtp, &uds);
+		reap(&smtp, &uds, WNOHANG);
 		if (got_hup) {
 			got_hup = 0;
 			refresh_config(d, 1);

@@ -66,9 +66,10 @@ def make_cert(tls_dir):
 
 
 class Daemon:
-    """Starts `aimx serve` as root in its own temp tree; stop() asserts a clean exit."""
+    """Starts `aimx serve` as root in its own temp tree; stop() asserts a clean exit.
+    prefix: argv run in front of aimx (e.g. unshare to make the daemon PID 1)."""
 
-    def __init__(self, aimx, root, extra_env=None):
+    def __init__(self, aimx, root, extra_env=None, prefix=()):
         ensure_users()
         self.aimx, self.root = aimx, root
         os.chmod(root, 0o755)
@@ -86,7 +87,7 @@ class Daemon:
         self.env.update(extra_env or {})
         self.log = open(os.path.join(root, "serve.log"), "w+")
         self.proc = subprocess.Popen(
-            [aimx, "serve", "--bind", f"127.0.0.1:{self.port}", "--tls-cert", self.cert,
+            [*prefix, aimx, "serve", "--bind", f"127.0.0.1:{self.port}", "--tls-cert", self.cert,
              "--tls-key", self.key], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         self.socket = os.path.join(self.run_dir, "aimx.sock")
         deadline = time.time() + 10

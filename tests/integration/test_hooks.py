@@ -4,6 +4,7 @@ AIMX_*, the stored .md on stdin, after the 250, bounded in time, contained when 
 import grp
 import os
 import pwd
+import signal
 import smtplib
 import subprocess
 import tempfile
@@ -235,3 +236,54 @@ def test_ingest_exit_status_ignores_the_hook(world, aimx):
     assert r.returncode == 0, r.stderr
     assert b"level=warn event=hook.done hook_name=failing" in r.stderr
     assert b"exit_code=7" in r.stderr and b'stderr_tail="failing on purpose\\n"' in r.stderr
+
+
+def test_master_as_pid1_reaps_runners_and_stops_promptly(aimx):
+    """In a container the master may be PID 1: detached runners are then reparented to it.
+    It must reap them (no zombies), keep accepting, and not wait for them when stopping."""
+    out = tempfile.mkdtemp(prefix="aimx-hooks-pid1-out-", dir="/tmp")
+    os.chmod(out, 0o1777)
+    root = tempfile.mkdtemp(prefix="aimx-hooks-pid1-", dir="/tmp")
+    d = Daemon(aimx, root, prefix=("unshare", "--pid", "--fork"))
+    master = None
+    try:
+        [master] = children_of(d.proc.pid)
+        nspid = [l for l in open(f"/proc/{master}/status") if l.startswith("NSpid:")][0]
+        assert nspid.split()[-1] == "1", nspid
+        extra = "fire_on_untrusted = true\n"
+        daemon_fixture.write_config(d.cfg_dir, d.data, (
+            section("quick", OWNER, [("quick", f"touch {out}/$AIMX_ID.done", extra)]) +
+            section("slow", OWNER, [("slow", f"sleep 3; touch {out}/slow-done", extra)]) +
+            section("long", OWNER, [("long", f"exec sleep 60 # {out}-long",
+                                     extra + "timeout_secs = 600\n")])))
+        send(d, "slow")
+        hook = subprocess.run(["pgrep", "-u", OWNER, "-f", "slow-done"], capture_output=True,
+                              text=True).stdout.split()
+        assert len(hook) == 1, d.logs()
+        assert parent_of(parent_of(int(hook[0]))) == master  # the runner is PID 1's child
+        for k in range(3):
+            send(d, "quick", subject="quick %d" % k)
+        assert wait_for(os.path.join(out, "slow-done"), 15), d.logs()
+        stems = [os.path.basename(f)[:-3] for f in stored_files(d.inbox("quick"))]
+        assert len(stems) == 3
+        assert all(wait_for(os.path.join(out, s + ".done")) for s in stems), d.logs()
+        deadline = time.monotonic() + 10
+        while children_of(master) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert children_of(master) == []  # runners and sessions reaped: no zombies
+        send(d, "long")
+        assert wait_log(d, "hook.firing hook_name=long"), d.logs()
+        start = time.monotonic()
+        os.kill(master, signal.SIGTERM)  # unshare does not forward signals
+        assert d.proc.wait(timeout=30) == 0, d.logs()
+        assert time.monotonic() - start < 10
+        time.sleep(0.2)
+        r = subprocess.run(["pgrep", "-f", out + "-long"], capture_output=True)
+        assert r.returncode == 1, r.stdout
+    finally:
+        if d.proc.poll() is None:
+            if master:
+                os.kill(master, signal.SIGKILL)  # PID 1 of its namespace: takes all with it
+            d.proc.wait(timeout=30)
+        cleanup(root)
+        cleanup(out)
