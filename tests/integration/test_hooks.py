@@ -153,6 +153,10 @@ def test_reply_does_not_wait_for_a_slow_hook(world):
     runner = parent_of(int(hook[0]))
     assert runner != d.proc.pid and parent_of(runner) != d.proc.pid
     assert runner not in children_of(d.proc.pid)
+    # neither holds the client socket, the listeners or any other socket of the daemon
+    for pid in (runner, int(hook[0])):
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        assert not [l for l in links if l.startswith("socket:")], (pid, links)
     assert wait_for(os.path.join(out, "slow-done"), 15), d.logs()
 
 
