@@ -82,7 +82,8 @@ int dns_build_query(const char *name, uint16_t type, uint16_t id, unsigned char 
 /* Validates the answer against the query (id, QR, one question echoing name/type/class),
  * decodes names (compression pointers must point backwards; loops and overlong names are
  * refused), and collects records of `type`, following CNAMEs from the question name.
- * Sets *truncated when TC is set. Returns 0 and fills out, or -1 (malformed: out->status is
+ * Sets *truncated when TC is set (its records are then not read: out->status is DNS_TEMPFAIL
+ * and the caller asks over TCP). Returns 0 and fills out, or -1 (malformed: out->status is
  * DNS_TEMPFAIL). */
 int dns_parse_answer(const unsigned char *pkt, size_t len, uint16_t id, const char *name,
 		     uint16_t type, int *truncated, struct dns_result *out);

@@ -79,7 +79,8 @@ int dns_build_query(const char *name, uint16_t type, uint16_t id, unsigned char 
 
 /* Decodes the (possibly compressed) name at *pos into lowercase presentation form without
  * a trailing dot ("" for the root); *pos moves past it. Pointers must point strictly
- * backwards, so loops are impossible; -1 on any violation. */
+ * backwards, so loops are impossible; labels holding '.' or NUL are refused; -1 on any
+ * violation. */
 static int decode_name(const unsigned char *pkt, size_t len, size_t *pos, char out[DNS_NAME_MAX])
 {
 	size_t p = *pos, o = 0, wire = 1, end = 0, hops = 0;
@@ -107,8 +108,12 @@ static int decode_name(const unsigned char *pkt, size_t len, size_t *pos, char o
 			return -1;
 		if (o)
 			out[o++] = '.';
-		for (unsigned k = 0; k < c; k++)
-			out[o++] = (char)tolower(pkt[p + 1 + k]);
+		for (unsigned k = 0; k < c; k++) {
+			unsigned char b = pkt[p + 1 + k];
+			if (b == '.' || b == '\0') /* would change the name's meaning as text */
+				return -1;
+			out[o++] = (char)tolower(b);
+		}
 		p += 1 + c;
 	}
 	out[o] = '\0';
@@ -278,6 +283,8 @@ int dns_parse_answer(const unsigned char *pkt, size_t len, uint16_t id, const ch
 	if (check_header(pkt, len, id, name, type, &pos) < 0)
 		return -1;
 	*truncated = (pkt[2] & 0x02) != 0;
+	if (*truncated)
+		return 0; /* records may be cut off: the caller asks again over TCP */
 	unsigned rcode = pkt[3] & 0x0F;
 	if (rcode == 3) {
 		out->status = DNS_NXDOMAIN;

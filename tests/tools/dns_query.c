@@ -30,7 +30,9 @@ static void print_record(const struct dns_record *rr)
 		printf("MX %u %s\n", rr->preference, rr->host);
 		break;
 	case DNS_T_TXT:
-		printf("TXT %zu %s\n", rr->text_len, rr->text);
+		fputs("TXT ", stdout);
+		fwrite(rr->text, 1, rr->text_len, stdout);
+		putchar('\n');
 		break;
 	default:
 		printf("%s %s\n", rr->type == DNS_T_PTR ? "PTR" : "CNAME", rr->host);
