@@ -110,6 +110,13 @@ static int domain_within(const char *sub, const char *domain)
 	return ls > ld && sub[ls - ld - 1] == '.' && strcasecmp(sub + ls - ld, domain) == 0;
 }
 
+/* The domain part of an i= value (after its last "@"; a local-part may hold a quoted "@"). */
+static const char *i_domain(const char *i)
+{
+	const char *at = strrchr(i, '@');
+	return at ? at + 1 : "";
+}
+
 static enum dkim_sig_status read_tags(const struct dkim_tags *t, time_t now, struct sig *s,
 				      struct dkim_sig_result *r)
 {
@@ -144,7 +151,7 @@ static enum dkim_sig_status read_tags(const struct dkim_tags *t, time_t now, str
 		return sig_fail(r, DKIM_SIG_PERMERROR, "h= does not sign From");
 	if (nh > DKIM_MAX_HEADERS)
 		return sig_fail(r, DKIM_SIG_PERMERROR, "h= lists more than %d fields", DKIM_MAX_HEADERS);
-	if (s->i && !domain_within(strchr(s->i, '@') ? strchr(s->i, '@') + 1 : "", r->domain))
+	if (s->i && !domain_within(i_domain(s->i), r->domain))
 		return sig_fail(r, DKIM_SIG_PERMERROR, "i= not within d=");
 	const char *l = dkim_tags_get(t, "l"), *x = dkim_tags_get(t, "x"), *ts = dkim_tags_get(t, "t");
 	long long xv = -1, tv = -1;
@@ -186,8 +193,7 @@ static enum dkim_sig_status fetch_key(const struct dns_lookup *dns, const struct
 				dkim_key_error_text(err));
 	if ((key->type == DKIM_KEY_RSA) != s->rsa)
 		return sig_fail(r, DKIM_SIG_PERMERROR, "key type does not match a=");
-	if (key->strict_i && s->i && strcasecmp(strchr(s->i, '@') ? strchr(s->i, '@') + 1 : "",
-						r->domain) != 0)
+	if (key->strict_i && s->i && strcasecmp(i_domain(s->i), r->domain) != 0)
 		return sig_fail(r, DKIM_SIG_PERMERROR, "key t=s forbids a subdomain i=");
 	return DKIM_SIG_PASS;
 }
@@ -307,6 +313,19 @@ static enum dkim_sig_status verify_one(const struct dkim_message *m, size_t idx,
 	return st;
 }
 
+/* Whether the header section ends with an empty line (CRLF CRLF, or LF LF as stored): without
+ * one the message cannot be split into header and body, and nothing is verified. */
+static int header_section_closed(const char *msg, const struct dkim_message *m)
+{
+	size_t end = (size_t)(m->body - msg);
+	if (end == 0 || msg[end - 1] != '\n')
+		return 0;
+	end--;
+	if (end && msg[end - 1] == '\r')
+		end--;
+	return end == 0 || msg[end - 1] == '\n';
+}
+
 int dkim_verify(const char *msg, size_t len, const struct dns_lookup *dns, time_t now,
 		struct dkim_result *out)
 {
@@ -314,7 +333,8 @@ int dkim_verify(const char *msg, size_t len, const struct dns_lookup *dns, time_
 	struct dkim_message m;
 	if (dkim_message_index(msg, len, &m) < 0)
 		return -1;
-	for (size_t k = 0; k < m.n && out->nsigs < DKIM_MAX_SIGNATURES; k++) {
+	int closed = header_section_closed(msg, &m);
+	for (size_t k = 0; closed && k < m.n && out->nsigs < DKIM_MAX_SIGNATURES; k++) {
 		if (!dkim_field_is(&m.f[k], "DKIM-Signature", 14))
 			continue;
 		struct dkim_sig_result *r = &out->sig[out->nsigs++];

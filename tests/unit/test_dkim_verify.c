@@ -232,6 +232,11 @@ static void test_signature_tags(void)
 		   "i= not within d=");
 	check_edit("i=@fixture.test", "i=fixture.test", DKIM_SIG_PERMERROR, DKIM_SIG_PASS,
 		   "i= not within d=");
+	/* the domain follows the last "@": a quoted local-part may hold one */
+	check_edit("i=@fixture.test", "i=\"a@other.test\"@fixture.test", DKIM_SIG_FAIL,
+		   DKIM_SIG_PASS, "signature mismatch");
+	check_edit("i=@fixture.test", "i=a@fixture.test@other.test", DKIM_SIG_PERMERROR,
+		   DKIM_SIG_PASS, "i= not within d=");
 	check_edit("t=1795353218;", "t=1795353218; x=1795353000;", DKIM_SIG_PERMERROR,
 		   DKIM_SIG_PASS, "x= earlier than t=");
 	check_edit("t=1795353218;", "t=1795353218; x=1795353300;", DKIM_SIG_FAIL, DKIM_SIG_PASS,
@@ -327,6 +332,33 @@ static void test_hostile(void)
 	free(headless);
 }
 
+/* A header section that does not end with an empty line cannot be split from a body: the
+ * message is not evaluated ("none"), with or without bytes after the fields. */
+static void test_no_header_end(void)
+{
+	static const char blank[] = "Message-ID: <fx1@fixture.test>\r\n\r\n";
+	char *msg = edited(blank, "Message-ID: <fx1@fixture.test>\r\n");
+	struct dkim_result r;
+	int queries;
+	verify_with(msg, RSA_REC, ED_REC, &r, &queries);
+	CHECK(r.nsigs == 0 && queries == 0);
+	CHECK_STR(dkim_verdict(&r), "none");
+	free(msg);
+	msg = edited(blank, "Message-ID: <fx1@fixture.test>\r\nno field line\r\n");
+	verify_with(msg, RSA_REC, ED_REC, &r, &queries);
+	CHECK(r.nsigs == 0 && queries == 0);
+	CHECK_STR(dkim_verdict(&r), "none");
+	free(msg);
+	static const char fields_only[] = "DKIM-Signature: v=1; a=rsa-sha256\r\nFrom: a@b";
+	verify_with(fields_only, RSA_REC, ED_REC, &r, NULL);
+	CHECK(r.nsigs == 0);
+	/* the same bytes with the empty line back: evaluated (the signature is malformed) */
+	static const char closed[] = "DKIM-Signature: v=1; a=rsa-sha256\r\nFrom: a@b\r\n\r\n";
+	verify_with(closed, RSA_REC, ED_REC, &r, NULL);
+	CHECK(r.nsigs == 1 && r.sig[0].status == DKIM_SIG_PERMERROR);
+	CHECK_STR(dkim_verdict(&r), "fail");
+}
+
 void suite_dkim_verify(void)
 {
 	test_fixture_passes();
@@ -336,4 +368,5 @@ void suite_dkim_verify(void)
 	test_signature_tags();
 	test_header_selection();
 	test_hostile();
+	test_no_header_end();
 }
