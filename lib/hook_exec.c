@@ -89,25 +89,60 @@ static int supervise(pid_t pid, int fds[2], unsigned timeout_secs, struct hook_o
 			kill(-pid, SIGKILL);
 		}
 	}
-	for (int k = 0; k < 2; k++)
-		if (fds[k] >= 0)
-			close(fds[k]);
 	return status;
 }
 
-/* The .md on stdin, opened here (read-only, close-on-exec) and given as a descriptor: no
- * writer, nothing to block on. /dev/null when there is no file or it cannot be opened. */
-static int open_stdin(const char *path)
+/* The parent's descriptors of one run; -1 once closed. */
+struct run_fds {
+	int in;        /* the .md, for the child's stdin */
+	int rd[2];     /* read ends of the stdout and stderr pipes: drained here */
+	int wr[2];     /* their write ends: the child's stdout and stderr */
+	int report[2]; /* the child writes [1] if it fails before exec */
+};
+
+static void close_fd(int *fd)
 {
-	int fd = path && *path ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : -1;
-	return fd >= 0 ? fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
-static void close_all(int *fds, size_t n)
+static void close_child_ends(struct run_fds *f)
 {
-	for (size_t k = 0; k < n; k++)
-		if (fds[k] >= 0)
-			close(fds[k]);
+	close_fd(&f->in);
+	close_fd(&f->wr[0]);
+	close_fd(&f->wr[1]);
+	close_fd(&f->report[1]);
+}
+
+static void run_fds_close(struct run_fds *f)
+{
+	close_child_ends(f);
+	close_fd(&f->rd[0]);
+	close_fd(&f->rd[1]);
+	close_fd(&f->report[0]);
+}
+
+/* The .md on stdin is opened here (read-only, close-on-exec) and handed over as a
+ * descriptor: no writer, nothing to block on. /dev/null when there is no file or it cannot
+ * be opened. */
+static int run_fds_open(struct run_fds *f, const char *stdin_path)
+{
+	int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
+	int rc = 0;
+	f->in = stdin_path && *stdin_path ? open(stdin_path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : -1;
+	if (f->in < 0)
+		f->in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	for (int k = 0; k < 3; k++)
+		if (pipe2(pipes[k], O_CLOEXEC | (k == 2 ? O_NONBLOCK : 0)) < 0)
+			rc = -1;
+	for (int k = 0; k < 2; k++) {
+		f->rd[k] = pipes[k][0];
+		f->wr[k] = pipes[k][1];
+	}
+	f->report[0] = pipes[2][0];
+	f->report[1] = pipes[2][1];
+	return f->in < 0 ? -1 : rc;
 }
 
 /* 1 when the child wrote to the report pipe: it failed before exec. */
@@ -120,33 +155,26 @@ static int failed_before_exec(int report)
 static void spawn_and_wait(const struct hook *h, const struct hook_identity *id, char **argv,
 			   char **envp, const char *stdin_path, struct hook_outcome *o)
 {
-	/* read ends at [0], write ends at [1] */
-	int out[2] = {-1, -1}, err[2] = {-1, -1}, report[2] = {-1, -1};
-	int in = open_stdin(stdin_path);
-	if (in < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
-	    pipe2(report, O_CLOEXEC | O_NONBLOCK) < 0) {
+	struct run_fds f;
+	if (run_fds_open(&f, stdin_path) < 0) {
 		o->error = HOOK_IO_FAILED;
-	} else {
-		int child_fds[HOOK_FD_COUNT] = {in, out[1], err[1], report[1]};
-		int64_t start = monotonic_ms();
-		pid_t pid = hook_spawn(argv, envp, id, child_fds);
-		if (pid < 0) {
-			o->error = HOOK_SPAWN_FAILED;
-		} else {
-			int parent_ends[4] = {in, out[1], err[1], report[1]};
-			close_all(parent_ends, 4);
-			in = out[1] = err[1] = report[1] = -1;
-			int fds[2] = {out[0], err[0]};
-			int status = supervise(pid, fds, h->timeout_secs, o, start);
-			out[0] = err[0] = -1;
-			o->duration_ms = (long)(monotonic_ms() - start);
-			o->exit_code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-			if (failed_before_exec(report[0]))
-				o->error = HOOK_SPAWN_FAILED;
-		}
+		run_fds_close(&f);
+		return;
 	}
-	int rest[7] = {in, out[0], out[1], err[0], err[1], report[0], report[1]};
-	close_all(rest, 7);
+	int child_fds[HOOK_FD_COUNT] = {f.in, f.wr[0], f.wr[1], f.report[1]};
+	int64_t start = monotonic_ms();
+	pid_t pid = hook_spawn(argv, envp, id, child_fds);
+	close_child_ends(&f); /* the pipes then end when the child (and what it started) does */
+	if (pid < 0) {
+		o->error = HOOK_SPAWN_FAILED;
+	} else {
+		int status = supervise(pid, f.rd, h->timeout_secs, o, start);
+		o->duration_ms = (long)(monotonic_ms() - start);
+		o->exit_code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (failed_before_exec(f.report[0]))
+			o->error = HOOK_SPAWN_FAILED;
+	}
+	run_fds_close(&f);
 }
 
 static const char *error_name(enum hook_error e)
