@@ -219,3 +219,17 @@ def test_invalid_base64_in_a_real_signature(dnsmasq, records, keys, edit):
     got, lines = ours(dnsmasq, msg)
     assert got == "fail" and "status=permerror" in lines[0] and "malformed" in lines[0], lines
     assert theirs(records, msg) == "fail"
+
+
+def test_header_section_without_end_is_none(dnsmasq, records, keys):
+    """A message with no empty line after its fields cannot be split into header and body
+    (mail.md 3.1: unparseable -> none). dkimpy takes the body as empty and passes it: a
+    deliberate difference, asserted on both sides."""
+    fields = message().split(b"\r\n\r\n", 1)[0] + b"\r\n"
+    msg = sign(fields, "k2048", keys[2048][0])
+    assert b"\r\n\r\n" not in msg
+    got, lines = ours(dnsmasq, msg)
+    assert got == "none" and lines == []
+    assert theirs(records, msg) == "pass"
+    # the same signed fields with the empty line back: both pass
+    agree(dnsmasq, records, msg + b"\r\n", "pass")
