@@ -113,6 +113,18 @@ def children_of(pid):
     return kids
 
 
+def hook_pids(pattern, seconds=5.0):
+    """Pids of the owner's processes whose command line contains pattern, once there are any
+    (the runner logs `firing` a moment before the hook's exec)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = subprocess.run(["pgrep", "-u", OWNER, "-f", pattern], capture_output=True,
+                              text=True).stdout.split()
+        if pids or time.monotonic() > deadline:
+            return [int(p) for p in pids]
+        time.sleep(0.05)
+
+
 def test_hook_runs_as_owner_with_clean_env_and_the_md_on_stdin(world):
     d, out = world["daemon"], world["out"]
     send(d, "probe", msgid="<probe-1@example.org>")
@@ -147,14 +159,13 @@ def test_reply_does_not_wait_for_a_slow_hook(world):
     assert elapsed < 3, elapsed
     assert not os.path.exists(os.path.join(out, "slow-done"))
     # the hook's parent (the runner) has left the session and is not the master's child
-    hook = subprocess.run(["pgrep", "-u", OWNER, "-f", "slow-done"], capture_output=True,
-                          text=True).stdout.split()
+    hook = hook_pids("slow-done")
     assert len(hook) == 1, hook
-    runner = parent_of(int(hook[0]))
+    runner = parent_of(hook[0])
     assert runner != d.proc.pid and parent_of(runner) != d.proc.pid
     assert runner not in children_of(d.proc.pid)
     # neither holds the client socket, the listeners or any other socket of the daemon
-    for pid in (runner, int(hook[0])):
+    for pid in (runner, hook[0]):
         links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
         assert not [l for l in links if l.startswith("socket:")], (pid, links)
     assert wait_for(os.path.join(out, "slow-done"), 15), d.logs()
@@ -261,10 +272,9 @@ def test_master_as_pid1_reaps_runners_and_stops_promptly(aimx):
             section("long", OWNER, [("long", f"exec sleep 60 # {out}-long",
                                      extra + "timeout_secs = 600\n")])))
         send(d, "slow")
-        hook = subprocess.run(["pgrep", "-u", OWNER, "-f", "slow-done"], capture_output=True,
-                              text=True).stdout.split()
+        hook = hook_pids("slow-done")
         assert len(hook) == 1, d.logs()
-        assert parent_of(parent_of(int(hook[0]))) == master  # the runner is PID 1's child
+        assert parent_of(parent_of(hook[0])) == master  # the runner is PID 1's child
         for k in range(3):
             send(d, "quick", subject="quick %d" % k)
         assert wait_for(os.path.join(out, "slow-done"), 15), d.logs()
