@@ -24,7 +24,7 @@ import time
 DNSMASQ = "/usr/sbin/dnsmasq"
 
 
-def _free_loopback():
+def free_loopback():
     """A 127.53.x.y whose port 53 is free right now."""
     for _ in range(50):
         ip = "127.53.%d.%d" % (random.randint(0, 255), random.randint(1, 254))
@@ -49,7 +49,7 @@ def _split_txt(text):
 
 class DnsServer:
     def __init__(self):
-        self.ip = _free_loopback()
+        self.ip = free_loopback()
         self.dir = tempfile.mkdtemp(prefix="aimx-dns-", dir="/tmp")
         os.chmod(self.dir, 0o755)
         self.resolv_conf = os.path.join(self.dir, "resolv.conf")

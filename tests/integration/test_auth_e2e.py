@@ -16,7 +16,7 @@ import pytest
 
 import daemon_fixture
 from daemon_fixture import DOMAIN, Daemon, cleanup, stored_files
-from dns_fixture import DnsServer
+from dns_fixture import DnsServer, free_loopback
 
 SENDER_DOMAIN = "sender.test"
 HOOK_OUT_DIR = "/tmp"
@@ -200,19 +200,20 @@ def test_dmarc_subdomain_uses_the_organisational_record(world):
 
 
 class SilentResolver:
-    """A UDP and TCP listener on 127.0.53.249:53 that reads queries and never answers."""
+    """A UDP and TCP listener on a free loopback port 53 that reads queries and never answers."""
 
     def __init__(self):
+        self.ip = free_loopback()
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.53.249", 53))
+        self.udp.bind((self.ip, 53))
         self.tcp = socket.socket()
         self.tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.tcp.bind(("127.0.53.249", 53))
+        self.tcp.bind((self.ip, 53))
         self.tcp.listen(8)
         self.dir = tempfile.mkdtemp(prefix="aimx-silent-", dir="/tmp")
         self.resolv_conf = os.path.join(self.dir, "resolv.conf")
         with open(self.resolv_conf, "w") as f:
-            f.write("nameserver 127.0.53.249\n")
+            f.write("nameserver %s\n" % self.ip)
         os.chmod(self.dir, 0o755)
 
     def close(self):
