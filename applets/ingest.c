@@ -9,7 +9,10 @@
  * directory when it has attachments), durably, before the command returns.
  * There is no SMTP peer, so no received_from_ip is recorded. A message whose
  * Message-ID this mailbox already stored in the last 24 hours is skipped.
- * For tests, pipelines and manual imports. Prints the stored file's path.
+ * For tests, pipelines and manual imports. Prints the stored file's path,
+ * then runs the mailbox's on_receive hooks in the foreground (as the daemon
+ * would, trust gate included) and waits for them; a hook's outcome never
+ * changes the exit status. A duplicate fires no hooks.
  *
  *   --data-dir DIR   mail store (default: AIMX_DATA_DIR, else the config's
  *                    data_dir, else /var/lib/aimx)
