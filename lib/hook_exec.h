@@ -1,4 +1,4 @@
-/* hook_exec.h: run one hook's argv as the mailbox owner with the AIMX_* environment (mail.md 4.4-4.6). */
+/* hook_exec.h: run one hook's argv as the mailbox owner with the AIMX_* env (mail.md 4.4-4.6). */
 #ifndef AIMX_HOOK_EXEC_H
 #define AIMX_HOOK_EXEC_H
 

@@ -1,4 +1,4 @@
-/* hook_spawn.h: the child side of a hook run: whom it runs as, and the fork that becomes the hook. */
+/* hook_spawn.h: the child side of a hook run: whom it runs as, the fork that becomes the hook. */
 #ifndef AIMX_HOOK_SPAWN_H
 #define AIMX_HOOK_SPAWN_H
 

@@ -1,4 +1,4 @@
-/* hooks_receive.h: the on_receive gate (mail.md 4.3) and firing a stored message's hooks in order. */
+/* hooks_receive.h: the on_receive gate (mail.md 4.3), firing a stored message's hooks in order. */
 #ifndef AIMX_HOOKS_RECEIVE_H
 #define AIMX_HOOKS_RECEIVE_H
 

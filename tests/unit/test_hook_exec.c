@@ -1,4 +1,4 @@
-/* test_hook_exec.c: unit tests for the hook executor: exit code, stdin, exact env, capture bounds, timeouts, identity. */
+/* test_hook_exec.c: the hook executor: exit code, stdin, exact env, capture, timeouts, identity. */
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>

@@ -1,4 +1,4 @@
-/* test_hooks.c: unit tests for the hook environment, the stderr log tail and the on_receive gate. */
+/* test_hooks.c: unit tests for the hook environment, the stderr log tail, the on_receive gate. */
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
