@@ -1,4 +1,4 @@
-/* hook_spawn.c: a hook's forked child: new session, clean fds, owner identity, limits, exec. */
+/* hook_spawn.c: a hook's forked child: new session, clean fds, owner identity, limits, exec.
  *
  * Upstream runs hooks through systemd-run on systemd hosts. We exec them directly after
  * setgid, initgroups and setuid (each checked, then verified: root cannot come back), in a
