@@ -30,6 +30,7 @@
 #include "cli.h"
 #include "config.h"
 #include "auth.h"
+#include "fileio.h"
 #include "hooks_receive.h"
 #include "ingest.h"
 #include "paths.h"
@@ -41,14 +42,8 @@
 
 static int read_stdin(struct buf *raw)
 {
-	char chunk[65536];
-	ssize_t n;
 	raw->limit = INGEST_STDIN_MAX;
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 || buf_append(raw, chunk, (size_t)n) < 0)
-			return -1;
-	}
-	return 0;
+	return fd_read_all(STDIN_FILENO, raw);
 }
 
 static int store(const struct config *cfg, const char *rcpt, const struct buf *raw)

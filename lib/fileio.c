@@ -160,7 +160,7 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 }
 
 /* Read the open fd to EOF into out; out->limit applies (E2BIG). */
-static int read_fd(int fd, struct buf *out)
+int fd_read_all(int fd, struct buf *out)
 {
 	char chunk[READ_CHUNK];
 	for (;;) {
@@ -183,7 +183,7 @@ int file_read_all(const char *path, struct buf *out)
 		return -1;
 	size_t start = out->len;
 	/* Even an empty file leaves out->data a valid string. */
-	int rc = buf_reserve(out, 0) < 0 ? -1 : read_fd(fd, out);
+	int rc = buf_reserve(out, 0) < 0 ? -1 : fd_read_all(fd, out);
 	int saved = errno;
 	(void)close(fd);
 	if (rc < 0) {

@@ -21,6 +21,10 @@ int fsync_dir(const char *dir);
 /* Append the whole file to `out` (out->limit is honoured: E2BIG). 0 or -1/errno. */
 int file_read_all(const char *path, struct buf *out);
 
+/* Append everything read from fd until EOF (retrying EINTR; out->limit honoured: E2BIG).
+ * 0 or -1/errno. */
+int fd_read_all(int fd, struct buf *out);
+
 /* write(2) until done, retrying EINTR and short writes. 0 or -1/errno. */
 int write_all(int fd, const void *data, size_t len);
 

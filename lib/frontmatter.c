@@ -17,17 +17,7 @@ static int put_opt(struct buf *b, const char *key, const char *value)
 	return value && *value ? put_str(b, key, value) : 0;
 }
 
-static int put_labels(struct buf *b, const struct strlist *labels)
-{
-	if (!labels || labels->n == 0)
-		return 0;
-	if (buf_append_str(b, "labels = [") < 0)
-		return -1;
-	for (size_t k = 0; k < labels->n; k++)
-		if ((k && buf_append_str(b, ", ") < 0) || toml_write_string(b, labels->v[k]) < 0)
-			return -1;
-	return buf_append_str(b, "]\n");
-}
+static int put_list(struct buf *b, const char *key, const struct strlist *l);
 
 static int put_attachment(struct buf *b, const struct fm_attachment *a)
 {
@@ -69,7 +59,7 @@ static int put_state(struct buf *b, const struct inbound_meta *m)
 	    buf_printf(b, "read = %s\n", m->read ? "true" : "false") < 0 ||
 	    put_opt(b, "read_at", m->read_at) < 0)
 		return -1;
-	return put_labels(b, m->labels);
+	return put_list(b, "labels", m->labels);
 }
 
 int frontmatter_write_inbound(struct buf *out, const struct inbound_meta *m)

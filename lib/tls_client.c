@@ -6,9 +6,6 @@
 #include <string.h>
 
 #include "pem.h"
-#include "tls_entropy.h"
-
-#define SEED_LEN 32
 
 /* ---- trust anchors ---- */
 
@@ -186,25 +183,15 @@ static const br_x509_class check_vtable = {
 int tls_conn_start_client(struct tls_conn *c, struct tls_peer_check *check,
 			  const struct tls_trust *trust, const char *server_name, int fd)
 {
-	unsigned char seed[SEED_LEN];
 	br_ssl_client_context *cc = &c->ctx.client;
 	memset(check, 0, sizeof(*check));
-	c->eng = &cc->eng;
-	c->check = check;
-	c->fd = fd;
-	c->transport = TLS_TRANSPORT_OK;
-	c->err = TLS_CONN_OK;
-	c->sys_errno = 0;
-	c->msg[0] = '\0';
 	br_ssl_client_init_full(cc, &check->minimal, trust->ta, trust->n);
 	check->vtable = &check_vtable;
-	br_ssl_engine_set_x509(c->eng, &check->vtable);
+	br_ssl_engine_set_x509(&cc->eng, &check->vtable);
+	if (tls_conn_prepare(c, &cc->eng, fd) < 0)
+		return -1;
+	c->check = check;
 	br_ssl_engine_set_versions(c->eng, BR_TLS10, BR_TLS12);
-	br_ssl_engine_add_flags(c->eng, BR_OPT_NO_RENEGOTIATION);
-	br_ssl_engine_set_buffer(c->eng, c->iobuf, sizeof(c->iobuf), 1);
-	if (tls_entropy_get(seed, sizeof(seed)) == 0)
-		br_ssl_engine_inject_entropy(c->eng, seed, sizeof(seed));
-	explicit_bzero(seed, sizeof(seed));
 	if (!br_ssl_client_reset(cc, server_name, 0)) {
 		c->err = br_ssl_engine_last_error(c->eng);
 		return -1;

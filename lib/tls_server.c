@@ -142,23 +142,16 @@ static int pump(struct tls_conn *c, unsigned target, int64_t deadline)
 	}
 }
 
-int tls_conn_start(struct tls_conn *c, const struct tls_server_creds *creds, int fd)
+int tls_conn_prepare(struct tls_conn *c, br_ssl_engine_context *eng, int fd)
 {
 	unsigned char seed[SEED_LEN];
-	br_ssl_engine_context *eng = &c->ctx.server.eng;
 	c->eng = eng;
 	c->fd = fd;
 	c->transport = TLS_TRANSPORT_OK;
 	c->err = TLS_CONN_OK;
 	c->sys_errno = 0;
 	c->msg[0] = '\0';
-	if (creds->key.type == BR_KEYTYPE_RSA)
-		br_ssl_server_init_full_rsa(&c->ctx.server, creds->chain, creds->chain_len, &creds->key.rsa);
-	else
-		br_ssl_server_init_full_ec(&c->ctx.server, creds->chain, creds->chain_len,
-		                           creds->issuer_key_type, &creds->key.ec);
-	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION | BR_OPT_ENFORCE_SERVER_PREFERENCES);
+	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
 	br_ssl_engine_set_buffer(eng, c->iobuf, sizeof(c->iobuf), 1);
 	/* BearSSL also runs its system seeder at the handshake; this is belt and braces, and
 	 * the only source if the build has no seeder. */
@@ -167,6 +160,23 @@ int tls_conn_start(struct tls_conn *c, const struct tls_server_creds *creds, int
 	else if (!br_prng_seeder_system(NULL))
 		return fail(c, TLS_CONN_ENTROPY);
 	explicit_bzero(seed, sizeof(seed));
+	return 0;
+}
+
+int tls_conn_start(struct tls_conn *c, const struct tls_server_creds *creds, int fd)
+{
+	br_ssl_engine_context *eng = &c->ctx.server.eng;
+	c->check = NULL;
+	if (creds->key.type == BR_KEYTYPE_RSA)
+		br_ssl_server_init_full_rsa(&c->ctx.server, creds->chain, creds->chain_len,
+					    &creds->key.rsa);
+	else
+		br_ssl_server_init_full_ec(&c->ctx.server, creds->chain, creds->chain_len,
+		                           creds->issuer_key_type, &creds->key.ec);
+	if (tls_conn_prepare(c, eng, fd) < 0)
+		return -1;
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_add_flags(eng, BR_OPT_ENFORCE_SERVER_PREFERENCES);
 	if (!br_ssl_server_reset(&c->ctx.server))
 		return fail(c, br_ssl_engine_last_error(eng));
 	return 0;

@@ -72,6 +72,10 @@ struct tls_conn {
  * from getrandom(2). 0, or -1 (c->err). */
 int tls_conn_start(struct tls_conn *c, const struct tls_server_creds *creds, int fd);
 
+/* The setup every session shares, after its context's init: fd, error state, the I/O
+ * buffer, no renegotiation, fresh entropy. 0, or -1 (c->err). */
+int tls_conn_prepare(struct tls_conn *c, br_ssl_engine_context *eng, int fd);
+
 /* Run the handshake until application data can flow. Timeouts here and below are the
  * whole call's budget in milliseconds; negative means no limit. 0, or -1 (c->err). */
 int tls_conn_handshake(struct tls_conn *c, int timeout_ms);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fileio.h"
 #include "deliver.h"
 
 int main(int argc, char **argv)
@@ -13,15 +14,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct buf msg = BUF_INIT;
-	char chunk[65536];
-	ssize_t n;
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
-		if (buf_append(&msg, chunk, (size_t)n) < 0)
-			return 2;
+	int read_rc = fd_read_all(STDIN_FILENO, &msg);
 	struct dns_resolver r;
 	struct tls_trust trust;
 	char err[TLS_ERR_SIZE];
-	if (n < 0 || dns_resolver_init(&r) < 0)
+	if (read_rc < 0 || dns_resolver_init(&r) < 0)
 		return 2;
 	if (tls_trust_load(&trust, err) < 0)
 		fprintf(stderr, "deliver: %s\n", err);

@@ -21,12 +21,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct buf msg = BUF_INIT, out = BUF_INIT;
-	char chunk[65536];
-	ssize_t n;
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
-		if (buf_append(&msg, chunk, (size_t)n) < 0)
-			return 2;
-	if (n < 0 || dkim_sign(msg.data ? msg.data : "", msg.len, argv[2], argv[3], &key.rsa,
+	int read_rc = fd_read_all(STDIN_FILENO, &msg);
+	if (read_rc < 0 || dkim_sign(msg.data ? msg.data : "", msg.len, argv[2], argv[3], &key.rsa,
 			       time(NULL), &out) < 0 ||
 	    buf_append(&out, msg.data ? msg.data : "", msg.len) < 0 ||
 	    write_all(STDOUT_FILENO, out.data, out.len) < 0)

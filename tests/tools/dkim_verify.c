@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fileio.h"
 #include "dkim.h"
 
 static const char *status_name(enum dkim_sig_status s)
@@ -15,13 +16,9 @@ static const char *status_name(enum dkim_sig_status s)
 int main(void)
 {
 	struct buf msg = BUF_INIT;
-	char chunk[65536];
-	ssize_t n;
-	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) > 0)
-		if (buf_append(&msg, chunk, (size_t)n) < 0)
-			return 2;
+	int read_rc = fd_read_all(STDIN_FILENO, &msg);
 	struct dns_resolver r;
-	if (n < 0 || dns_resolver_init(&r) < 0)
+	if (read_rc < 0 || dns_resolver_init(&r) < 0)
 		return 2;
 	struct dns_lookup dns = dns_lookup_resolver(&r);
 	struct dkim_result res;
