@@ -133,7 +133,7 @@ static void warn_test_env(void)
 	static const char *const vars[] = {"AIMX_TEST_MAIL_DROP", "AIMX_RESOLV_CONF",
 					   "AIMX_SMTP_PORT", "AIMX_TEST_DELETE_PAUSE_MS",
 					   "AIMX_TEST_SMTP_IDLE_MS", "AIMX_TEST_SMTP_SESSION_S",
-					   "AIMX_TLS_CA_FILE"};
+					   "AIMX_TLS_CA_FILE", "AIMX_TEST_SMTP_CLIENT_MS"};
 	for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++)
 		if (getenv(vars[k]))
 			log_event(LOG_WARN, "daemon.test_only_setting", "variable", vars[k], "value",

@@ -24,7 +24,7 @@ struct delivery {
 	size_t len;
 	int enable_ipv6;
 	const struct dns_lookup *dns;
-	const struct tls_trust *trust;
+	struct tls_trust *trust; /* loaded on the first STARTTLS */
 };
 
 /* Delivers to every recipient, grouped by domain; each ends delivered, failed (5xx,

@@ -49,7 +49,7 @@ struct smtp_job {
 	size_t nrcpts;
 	const char *data; /* the message, CRLF line ends, not dot-stuffed */
 	size_t len;
-	const struct tls_trust *trust;
+	struct tls_trust *trust; /* loaded on the first STARTTLS */
 	int allow_tls;    /* 0 for the plaintext retry after a failed handshake */
 };
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "pem.h"
 
 /* ---- trust anchors ---- */
@@ -72,6 +73,7 @@ void tls_trust_free(struct tls_trust *t)
 	free(t->ta);
 	t->ta = NULL;
 	t->n = 0;
+	t->loaded = 0;
 }
 
 int tls_trust_load(struct tls_trust *t, char err[TLS_ERR_SIZE])
@@ -80,6 +82,7 @@ int tls_trust_load(struct tls_trust *t, char err[TLS_ERR_SIZE])
 	struct pem_list pems = PEM_LIST_INIT;
 	t->ta = NULL;
 	t->n = 0;
+	t->loaded = 1;
 	if (pem_read_file(path && *path ? path : TLS_CA_BUNDLE, "CA bundle", &pems, err,
 			  TLS_ERR_SIZE) < 0)
 		return -1;
@@ -96,6 +99,17 @@ int tls_trust_load(struct tls_trust *t, char err[TLS_ERR_SIZE])
 		return -1;
 	}
 	return 0;
+}
+
+void tls_trust_need(struct tls_trust *t)
+{
+	char err[TLS_ERR_SIZE];
+	if (t->loaded)
+		return;
+	if (tls_trust_load(t, err) < 0)
+		log_event(LOG_WARN, "tls.ca_bundle", "error", err, "effect",
+			  "server certificates are recorded as unverified", NULL);
+	t->loaded = 1;
 }
 
 /* ---- the recording X.509 engine ---- */

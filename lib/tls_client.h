@@ -10,6 +10,7 @@
 struct tls_trust {
 	br_x509_trust_anchor *ta;
 	size_t n;
+	int loaded; /* tls_trust_need has run */
 };
 
 /* Reads $AIMX_TLS_CA_FILE (tests) or TLS_CA_BUNDLE; certificates that do not decode are
@@ -17,6 +18,9 @@ struct tls_trust {
  * the reason in err. 0, or -1 (err set, t empty). */
 int tls_trust_load(struct tls_trust *t, char err[TLS_ERR_SIZE]);
 void tls_trust_free(struct tls_trust *t);
+/* Loads the anchors the first time a handshake needs them (a send with no STARTTLS never
+ * parses the bundle); an unreadable bundle is logged once and leaves no anchors. */
+void tls_trust_need(struct tls_trust *t);
 
 /* The outcome of the server's certificate check (DECISIONS 18). */
 struct tls_peer_check {

@@ -77,11 +77,7 @@ static int sign(struct send_job *j, char why[OUTBOUND_ERR_MAX])
 static void deliver_all(struct send_job *j)
 {
 	struct dns_resolver r;
-	struct tls_trust trust = {NULL, 0};
-	char err[TLS_ERR_SIZE];
-	if (tls_trust_load(&trust, err) < 0)
-		log_event(LOG_WARN, "send.ca_bundle", "error", err, "effect",
-			  "certificates are recorded as unverified", NULL);
+	struct tls_trust trust = {NULL, 0, 0};
 	if (dns_resolver_init(&r) < 0)
 		dns_resolver_parse_conf(&r, "", 0);
 	dns_resolver_set_budget(&r, SEND_DNS_BUDGET_MS);

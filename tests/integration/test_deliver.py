@@ -11,6 +11,7 @@ import ssl
 import subprocess
 import tempfile
 import threading
+import time
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -184,8 +185,8 @@ class ScriptedServer:
     """A raw SMTP server on 127.0.0.N:PORT: advertises what we ask (PIPELINING, STARTTLS),
     answers STARTTLS with 220 and then garbage when told to, records what arrives."""
 
-    def __init__(self, extensions, break_tls=False):
-        self.extensions, self.break_tls = extensions, break_tls
+    def __init__(self, extensions, break_tls=False, silent=False):
+        self.extensions, self.break_tls, self.silent = extensions, break_tls, silent
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.ip = "127.0.0.%d" % next(_scripted_ips)
@@ -207,6 +208,13 @@ class ScriptedServer:
                 self.session(conn)
 
     def session(self, conn):
+        if self.silent:  # accept, then say nothing until the client gives up
+            conn.settimeout(30)
+            try:
+                conn.recv(1)
+            except OSError:
+                pass
+            return
         conn.sendall(b"220 scripted ESMTP\r\n")
         buf = b""
         while True:
@@ -253,8 +261,8 @@ class ScriptedServer:
 def scripted(world):
     servers = []
 
-    def start(extensions, break_tls=False):
-        s = ScriptedServer(extensions, break_tls)
+    def start(extensions, break_tls=False, silent=False):
+        s = ScriptedServer(extensions, break_tls, silent)
         servers.append(s)
         return s
 
@@ -263,13 +271,16 @@ def scripted(world):
         s.close()
 
 
-def run_to_scripted(world, server, *rcpts):
+def run_to_scripted(world, server, *rcpts, backup=None, **env_extra):
     dns = DnsServer()
     dns.a("mx.scripted.test", server.ip)
     dns.mx("scripted.test", "mx.scripted.test", 10)
+    if backup:
+        dns.a("mx2.scripted.test", backup.ip)
+        dns.mx("scripted.test", "mx2.scripted.test", 20)
     dns.start()
     try:
-        env = dict(world["env"], AIMX_RESOLV_CONF=dns.resolv_conf)
+        env = dict(world["env"], AIMX_RESOLV_CONF=dns.resolv_conf, **env_extra)
         r = subprocess.run([TOOL, "aimx.test", "alice@aimx.test", *rcpts], input=MESSAGE,
                            capture_output=True, env=env, timeout=120)
         return r.stdout.decode()
@@ -292,3 +303,16 @@ def test_failed_tls_handshake_retries_in_plaintext_once(world, scripted):
     out = run_to_scripted(world, server, "c@scripted.test")
     assert "status=delivered" in out and "tls=none" in out, out
     assert server.sessions == 2 and len(server.data) == 1
+
+
+def test_silent_mx_times_out_and_the_next_mx_takes_it(world, scripted):
+    """RFC 5321 4.5.3.2 timeouts, shortened for the test by AIMX_TEST_SMTP_CLIENT_MS."""
+    silent, backup = scripted([], silent=True), scripted([])
+    start = time.monotonic()
+    out = run_to_scripted(world, silent, "t@scripted.test", backup=backup,
+                          AIMX_TEST_SMTP_CLIENT_MS="1500")
+    assert time.monotonic() - start < 20
+    assert "status=delivered" in out and "mx=mx2.scripted.test" in out, out
+    assert "no SMTP greeting" in out and len(backup.data) == 1
+    out = run_to_scripted(world, silent, "u@scripted.test", AIMX_TEST_SMTP_CLIENT_MS="1500")
+    assert "status=deferred" in out and "no SMTP greeting" in out, out

@@ -16,12 +16,9 @@ int main(int argc, char **argv)
 	struct buf msg = BUF_INIT;
 	int read_rc = fd_read_all(STDIN_FILENO, &msg);
 	struct dns_resolver r;
-	struct tls_trust trust;
-	char err[TLS_ERR_SIZE];
+	struct tls_trust trust = {NULL, 0, 0};
 	if (read_rc < 0 || dns_resolver_init(&r) < 0)
 		return 2;
-	if (tls_trust_load(&trust, err) < 0)
-		fprintf(stderr, "deliver: %s\n", err);
 	struct dns_lookup dns = dns_lookup_resolver(&r);
 	size_t nr = (size_t)argc - 3;
 	struct delivery_rcpt *rcpts = calloc(nr, sizeof(*rcpts));
