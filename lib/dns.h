@@ -1,4 +1,4 @@
-/* dns.h: our DNS stub resolver (A, AAAA, MX, TXT, PTR) and the lookup interface SPF/DKIM/DMARC use. */
+/* dns.h: our own DNS resolver client (A, AAAA, MX, TXT, PTR) and the lookup interface SPF/DKIM/DMARC use. */
 #ifndef AIMX_DNS_H
 #define AIMX_DNS_H
 
