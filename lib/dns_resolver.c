@@ -150,7 +150,8 @@ static int query_tcp(const struct dns_resolver *r, size_t s, const unsigned char
 	int fd = socket(r->server[s].ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
-	unsigned char len2[2] = {(unsigned char)(qlen >> 8), (unsigned char)qlen};
+	unsigned char framed[2 + DNS_QUERY_MAX] = {(unsigned char)(qlen >> 8), (unsigned char)qlen};
+	unsigned char len2[2];
 	unsigned char *ans = NULL;
 	int rc = -1, truncated;
 	if (connect(fd, (const struct sockaddr *)&r->server[s], r->server_len[s]) < 0 &&
@@ -161,8 +162,8 @@ static int query_tcp(const struct dns_resolver *r, size_t s, const unsigned char
 	if (wait_fd(fd, POLLOUT, remaining(r, end)) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err)
 		goto done;
-	if (write_all(fd, len2, 2) < 0 || write_all(fd, q, qlen) < 0 ||
-	    read_full(fd, len2, 2, r, end) < 0)
+	memcpy(framed + 2, q, qlen); /* one write: the length and the query in one segment */
+	if (write_all(fd, framed, 2 + qlen) < 0 || read_full(fd, len2, 2, r, end) < 0)
 		goto done;
 	size_t alen = (size_t)len2[0] << 8 | len2[1];
 	ans = malloc(alen ? alen : 1);
@@ -174,8 +175,10 @@ done:
 	return rc;
 }
 
-/* One UDP try at server s. 0: an answer parsed into out (maybe truncated); -1: nothing
- * usable before the try's timeout. Answers with a wrong id or question are ignored. */
+/* One UDP try at server s from a fresh socket: connect() gives it a random ephemeral port
+ * (Linux picks it at random) and makes the kernel drop datagrams from any other peer.
+ * 0: an answer parsed into out (maybe truncated); -1: nothing usable before the try's
+ * timeout. Answers with a wrong id or question are ignored. */
 static int query_udp(const struct dns_resolver *r, size_t s, const unsigned char *q, size_t qlen,
 		     uint16_t id, const char *name, uint16_t type, int *truncated,
 		     struct dns_result *out)
@@ -193,11 +196,15 @@ static int query_udp(const struct dns_resolver *r, size_t s, const unsigned char
 		int ms = remaining(r, end);
 		if (ms <= 0 || wait_fd(fd, POLLIN, ms) < 0)
 			break;
-		ssize_t n = recv(fd, ans, sizeof(ans), 0);
+		ssize_t n = recv(fd, ans, sizeof(ans), MSG_TRUNC);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0)
 			break; /* ICMP unreachable: try the next server */
+		if ((size_t)n > sizeof(ans)) { /* cut by our buffer: as if TC were set, ask by TCP */
+			ans[2] |= 0x02;
+			n = sizeof(ans);
+		}
 		if (dns_parse_answer(ans, (size_t)n, id, name, type, truncated, out) == 0) {
 			rc = 0;
 			break;

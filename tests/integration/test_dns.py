@@ -89,8 +89,8 @@ def txt_rr(text):
 
 
 def random_address():
-    """A 127.0.53.N (N < 240: .249 is taken by test_auth_e2e) whose UDP and TCP port 53 are
-    free right now, so side-by-side runs do not collide."""
+    """A 127.0.53.N whose UDP and TCP port 53 are free right now, so side-by-side runs do not
+    collide."""
     for _ in range(100):
         ip = "127.0.53.%d" % random.randint(2, 239)
         probes = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket()]
@@ -118,6 +118,7 @@ class FakeServer:
         self.tcp.bind((ip, 53))
         self.tcp.listen(4)
         self.udp_queries = 0
+        self.udp_peers = []
         self.tcp_queries = 0
         self.stop = False
         self.threads = [threading.Thread(target=self._serve_udp, daemon=True),
@@ -133,6 +134,7 @@ class FakeServer:
             except OSError:
                 continue
             self.udp_queries += 1
+            self.udp_peers.append(peer)
             for reply in self.behaviour(*parse_query(data), False):
                 self.udp.sendto(reply, peer)
 
@@ -215,6 +217,36 @@ def test_truncated_udp_with_cut_records_still_goes_to_tcp(hostile):
         return [answer(qid, question, flags=0x8380, records=cut, count=1)]
 
     assert query(hostile([behaviour]), "cut.test", "TXT")[:2] == ("ok", ["TXT whole"])
+
+
+def test_udp_answer_too_big_for_our_buffer_is_asked_again_over_tcp(hostile):
+    # 2000 bytes without TC: more than the 1232 we read, so it counts as truncated
+    def behaviour(qid, question, tcp):
+        text = b"tcp" if tcp else b"u" * 1950
+        return [answer(qid, question, records=txt_rr(text), count=1)]
+
+    assert query(hostile([behaviour]), "big.test", "TXT")[:2] == ("ok", ["TXT tcp"])
+    server = hostile.servers[0]
+    assert (server.udp_queries, server.tcp_queries) == (1, 1)
+
+
+def test_query_ids_and_source_ports_vary(hostile):
+    ids = []
+
+    def behaviour(qid, question, tcp):
+        ids.append(qid)
+        return [answer(qid, question, records=txt_rr(b"ok"), count=1)]
+
+    conf = hostile([behaviour])
+    for _ in range(12):
+        assert query(conf, "rnd.test", "TXT")[:2] == ("ok", ["TXT ok"])
+    ports = [port for _, port in hostile.servers[0].udp_peers]
+    assert len(ids) == 12 and len(set(ids)) >= 11  # 16 random bits: a repeat is rare
+    assert len(set(ports)) >= 11
+    steps = {(b - a) % 65536 for a, b in zip(ports, ports[1:])}
+    assert len(steps) > 2  # not a counter walking the port range
+    steps = {(b - a) % 65536 for a, b in zip(ids, ids[1:])}
+    assert len(steps) > 2
 
 
 def test_compression_loop_is_refused_without_hanging(hostile):
