@@ -1,11 +1,12 @@
-/* portcheck.h: port 25 checks: who listens here, can we reach an MX, a temporary answering listener. */
+/* portcheck.h: port 25 checks: who listens here, can we reach an MX, a temporary answering
+ * listener. */
 #ifndef AIMX_PORTCHECK_H
 #define AIMX_PORTCHECK_H
 
 #include <stddef.h>
 
-#define PORTCHECK_WHO_SIZE 128
-#define PORTCHECK_ERR_SIZE 256
+#define PORTCHECK_WHO_SIZE   128
+#define PORTCHECK_ERR_SIZE   256
 #define PORTCHECK_TIMEOUT_MS 10000
 
 /* Who listens on TCP `port` (IPv4 or IPv6, any address), read from /proc/net/tcp{,6}
@@ -21,8 +22,8 @@ int port25_outbound(const char *host, unsigned port, char err[PORTCHECK_ERR_SIZE
 
 /* A temporary SMTP responder while the inbound probe runs. */
 struct port25_listener {
-	int fd[2];   /* IPv4 and IPv6 listening sockets, -1 when absent */
-	int pid;     /* the child answering connections, 0 when none */
+	int fd[2]; /* IPv4 and IPv6 listening sockets, -1 when absent */
+	int pid;   /* the child answering connections, 0 when none */
 };
 
 /* Binds TCP `port` on 0.0.0.0 and [::] (IPv6-only; one of the two is enough) and forks a child
@@ -32,6 +33,26 @@ int port25_listener_start(struct port25_listener *l, unsigned port, char err[POR
 
 /* Stops the child and closes the sockets. */
 void port25_listener_stop(struct port25_listener *l);
+
+/* Asks the verify service to connect back to our port 25: GET <verify_host>/probe (60 s,
+ * https verified against the CA bundle). 0 when the answer holds "reachable":true, 1 when
+ * the service answered otherwise (detail in err), -1 when it could not be asked (err). */
+int port25_inbound(const char *verify_host, char err[PORTCHECK_ERR_SIZE]);
+
+#define VERIFY_HOST_DEFAULT "https://check.aimx.email"
+#define VERIFY_HOST_MAX     1024
+
+/* A verify host as upstream takes it: http:// or https:// with a host, trailing '/' removed.
+ * 0, or -1 with err. */
+int verify_host_normalize(const char *in, char out[VERIFY_HOST_MAX], char err[PORTCHECK_ERR_SIZE]);
+
+/* The host part of a normalized verify host: the outbound check connects to its port 25. */
+int verify_host_name(const char *verify_host, char host[256]);
+
+/* The ports the checks use: 25, or for tests only AIMX_TEST_PORTCHECK_PORT (the local
+ * listener) and AIMX_SMTP_PORT (the outbound peer), each logged as test-only when set. */
+unsigned portcheck_local_port(void);
+unsigned portcheck_outbound_port(void);
 
 /* One SMTP reply to a line of the temporary listener's dialogue (without CRLF); *quit is set
  * for QUIT. Pure, for tests. Returns the reply text without CRLF. */
