@@ -5,20 +5,166 @@
  * Check that this host can open SMTP connections to port 25 elsewhere and
  * that port 25 here is reachable from the internet, using the verify
  * service. If no process holds port 25, a temporary listener answers the
- * probe; if another program holds it, the check stops and names it.
- * Run as root, before `aimx setup`.
+ * probe; if aimx holds it, the running daemon answers; if another program
+ * holds it, the check stops and names it. Run as root, before `aimx setup`.
+ *
+ * Outbound: an SMTP greeting, EHLO and QUIT with port 25 of the verify
+ * service's host. Inbound: GET URL/probe (https verified against the
+ * system CA bundle) asks the service to connect back to our port 25.
  *
  *   --verify-host URL   probe service (default: the config's verify_host,
  *                       else https://check.aimx.email)
  *
  * Exit: 0 both directions reachable, 1 a check failed, 2 usage error.
  */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "applets.h"
 #include "cli.h"
+#include "config.h"
+#include "paths.h"
+#include "portcheck.h"
+#include "usage.h"
+
+#define BOLD  "\033[1m"
+#define GREEN "\033[32m"
+#define RED   "\033[1;31m"
+#define RESET "\033[0m"
+
+static void mark(int ok)
+{
+	if (cli_color())
+		printf("%s%s" RESET "\n", ok ? GREEN : RED, ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97");
+	else
+		printf("%s\n", ok ? "[OK]" : "[FAIL]");
+	fflush(stdout);
+}
+
+/* --verify-host, else the config's verify_host (a missing or broken config is no error
+ * here), else the default; normalized. 0, or -1 after printing the error. */
+static int pick_verify_host(const char *flag, char out[VERIFY_HOST_MAX])
+{
+	char path[AIMX_PATH_MAX], err[PORTCHECK_ERR_SIZE];
+	struct config cfg = {0};
+	struct config_report rep = {0};
+	int have_cfg = !flag && paths_config_file(path, sizeof(path)) == 0 &&
+	               access(path, F_OK) == 0 && config_load(path, &cfg, &rep) == 0;
+	const char *host = flag                          ? flag
+	                   : have_cfg && cfg.verify_host ? cfg.verify_host
+	                                                 : VERIFY_HOST_DEFAULT;
+	int rc = verify_host_normalize(host, out, err);
+	if (rc < 0)
+		cli_error("%s", err);
+	if (have_cfg)
+		config_free(&cfg);
+	config_report_free(&rep);
+	return rc;
+}
+
+static int check_outbound(const char *verify_host)
+{
+	char host[256], err[PORTCHECK_ERR_SIZE] = "";
+	unsigned port = portcheck_outbound_port();
+	printf("  Outbound port 25... ");
+	fflush(stdout);
+	int ok = verify_host_name(verify_host, host) == 0 && port25_outbound(host, port, err) == 0;
+	mark(ok);
+	if (!ok)
+		fprintf(stderr,
+		        "  Outbound port 25 is blocked. Your VPS provider may restrict SMTP "
+		        "traffic.\n  (%s port %u: %s)\n",
+		        host, port, err);
+	return ok;
+}
+
+static int check_inbound(const char *verify_host)
+{
+	char err[PORTCHECK_ERR_SIZE];
+	printf("  Inbound port 25... ");
+	fflush(stdout);
+	int rc = port25_inbound(verify_host, err);
+	mark(rc == 0);
+	if (rc > 0)
+		fprintf(stderr,
+		        "  Inbound port 25 is not reachable. Check your firewall and VPS provider "
+		        "settings.\n  (%s)\n",
+		        err);
+	else if (rc < 0)
+		fprintf(stderr, "  Inbound port 25 check failed: %s\n", err);
+	return rc == 0;
+}
+
+/* The inbound check with whatever answers on port 25: aimx itself, or our temporary listener. */
+static int inbound_with_listener(const char *verify_host, unsigned port, int aimx_listens)
+{
+	struct port25_listener l;
+	char err[PORTCHECK_ERR_SIZE];
+	if (aimx_listens)
+		return check_inbound(verify_host);
+	if (port25_listener_start(&l, port, err) < 0) {
+		cli_error("Cannot bind port %u for the check: %s", port, err);
+		return -1;
+	}
+	int ok = check_inbound(verify_host);
+	port25_listener_stop(&l);
+	return ok;
+}
+
+static int run(const char *verify_host)
+{
+	char who[PORTCHECK_WHO_SIZE];
+	unsigned port = portcheck_local_port();
+	int held = port_listener(port, who);
+	if (held < 0) {
+		cli_error("cannot read /proc/net/tcp to see who holds port %u", port);
+		return EXIT_ERR;
+	}
+	int aimx_listens = held == 1 && strncmp(who, "aimx", 4) == 0;
+	printf(cli_color() ? BOLD "%s" RESET "\n\n" : "%s\n\n",
+	       "aimx portcheck - Port 25 connectivity check");
+	int ok = check_outbound(verify_host);
+	if (held == 1 && !aimx_listens) {
+		cli_error("Port 25 is occupied by `%s`.\nStop or uninstall the process and run "
+		          "`sudo aimx portcheck` again to check.",
+		          who);
+		return EXIT_ERR;
+	}
+	int in = inbound_with_listener(verify_host, port, aimx_listens);
+	if (in < 0)
+		return EXIT_ERR;
+	printf("\n");
+	if (!ok || !in) {
+		cli_error("Some checks failed. See details above.");
+		return EXIT_ERR;
+	}
+	printf(cli_color() ? GREEN "%s" RESET "\n" : "%s\n",
+	       "Port 25 reachable. Ready for `aimx setup`.");
+	printf("Run `sudo aimx setup` to begin.\n");
+	return EXIT_OK;
+}
 
 int applet_portcheck(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("portcheck");
+	const char *flag = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--verify-host") == 0 && i + 1 == argc)
+			return cli_usage_error(USAGE_portcheck, "--verify-host needs a URL");
+		else if (strcmp(argv[i], "--verify-host") == 0)
+			flag = argv[++i];
+		else if (strncmp(argv[i], "--verify-host=", 14) == 0)
+			flag = argv[i] + 14;
+		else
+			return cli_usage_error(USAGE_portcheck, "unexpected argument '%s'",
+			                       argv[i]);
+	}
+	if (geteuid() != 0) {
+		cli_error("`aimx portcheck` requires root. Run with: sudo aimx portcheck");
+		return EXIT_ERR;
+	}
+	char verify_host[VERIFY_HOST_MAX];
+	if (pick_verify_host(flag, verify_host) < 0)
+		return EXIT_ERR;
+	return run(verify_host);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -262,6 +263,13 @@ static void answer(int fd)
 	}
 }
 
+/* The listener and its connection processes end when the process that started them does. */
+static void die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		_exit(1);
+}
+
 /* The child: accept on either socket, answer each connection in its own process. */
 static void listener_loop(const struct port25_listener *l)
 {
@@ -270,6 +278,7 @@ static void listener_loop(const struct port25_listener *l)
 	for (int k = 0; k < 2; k++)
 		if (l->fd[k] >= 0)
 			p[n++] = (struct pollfd){l->fd[k], POLLIN, 0};
+	pid_t self = getpid();
 	signal(SIGCHLD, SIG_IGN); /* connection processes reap themselves */
 	for (;;) {
 		if (poll(p, n, -1) < 0 && errno != EINTR)
@@ -281,6 +290,7 @@ static void listener_loop(const struct port25_listener *l)
 			if (c < 0)
 				continue;
 			if (fork() == 0) {
+				die_with_parent(self);
 				answer(c);
 				_exit(0);
 			}
@@ -333,17 +343,16 @@ int port25_listener_start(struct port25_listener *l, unsigned port, char err[POR
 	}
 	l->fd[1] = bind_one(AF_INET6, port); /* a host without IPv6 still answers on IPv4 */
 	fflush(NULL);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid < 0) {
 		snprintf(err, PORTCHECK_ERR_SIZE, "fork: %s", strerror(errno));
 		port25_listener_stop(l);
 		return -1;
 	}
 	if (pid == 0) {
-		setpgid(0, 0);
+		die_with_parent(parent);
 		listener_loop(l);
 	}
-	setpgid(pid, pid);
 	l->pid = (int)pid;
 	return 0;
 }
@@ -351,7 +360,6 @@ int port25_listener_start(struct port25_listener *l, unsigned port, char err[POR
 void port25_listener_stop(struct port25_listener *l)
 {
 	if (l->pid > 0) {
-		kill(-l->pid, SIGTERM);
 		kill(l->pid, SIGTERM);
 		while (waitpid(l->pid, NULL, 0) < 0 && errno == EINTR)
 			;
