@@ -65,6 +65,11 @@ build/gen/psl_data.h: build/mkpsl $(PSL_DAT)
 
 build/musl/lib/psl.o build/asan/lib/psl.o: build/gen/psl_data.h
 
+# The service unit and OpenRC script setup installs, compiled in from scripts/.
+build/gen/service_units.h: scripts/mkembed scripts/aimx.service scripts/aimx.openrc
+	@mkdir -p build/gen && scripts/mkembed $@ scripts/aimx.service scripts/aimx.openrc
+build/musl/lib/service.o build/asan/lib/service.o: build/gen/service_units.h
+
 build/gen/unit_suites.h: $(UNIT_SRC)
 	@mkdir -p build/gen
 	{ echo '/* Generated from the unit test sources; do not edit. */'; \
