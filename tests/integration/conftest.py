@@ -35,7 +35,6 @@ NOT_BUILT = [
     "doctor",
     "logs",
     "mcp",
-    "portcheck",
     "setup",
     "uninstall",
 ]
