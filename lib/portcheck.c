@@ -21,9 +21,9 @@
 #include "clock.h"
 #include "fileio.h"
 #include "http_get.h"
-#include "log.h"
 #include "smtp_client.h"
 #include "tcp_connect.h"
+#include "test_env.h"
 
 #define LISTEN_INODES_MAX  32
 #define TCP_STATE_LISTEN   0x0A
@@ -433,13 +433,9 @@ int verify_host_name(const char *verify_host, char host[256])
 
 static unsigned test_port(const char *var)
 {
-	const char *v = getenv(var);
+	const char *v = test_env(var);
 	int p = v ? atoi(v) : 0;
-	if (p <= 0 || p > 65535)
-		return 25;
-	log_event(LOG_WARN, "portcheck.test_only_setting", "variable", var, "value", v, "note",
-	          "for tests only, never in production", NULL);
-	return (unsigned)p;
+	return p > 0 && p <= 65535 ? (unsigned)p : 25;
 }
 
 unsigned portcheck_local_port(void)
