@@ -222,20 +222,6 @@ static int parse_cmd(const char *raw, struct strlist *argv)
 	return rc < 0 || argv->n == 0 ? -1 : 0;
 }
 
-/* The HOOK-CREATE body; timeout_secs only when it is not the default. */
-static char *create_body(const struct strlist *argv, int fire_on_untrusted, unsigned timeout)
-{
-	char *cmd = cli_argv_json(argv), *body = NULL;
-	char timeout_key[32] = "";
-	if (timeout != HOOK_TIMEOUT_DEFAULT)
-		snprintf(timeout_key, sizeof(timeout_key), ",\"timeout_secs\":%u", timeout);
-	if (cmd && asprintf(&body, "{\"cmd\":%s,\"fire_on_untrusted\":%s,\"type\":\"cmd\"%s}", cmd,
-	                    fire_on_untrusted ? "true" : "false", timeout_key) < 0)
-		body = NULL;
-	free(cmd);
-	return body;
-}
-
 /* The checks of the spec, in order, that need no daemon; fills h (cmd, event, flag). */
 static int create_checks(const struct hk_ctx *c, const struct hk_args *a, struct hook *h)
 {
@@ -299,7 +285,8 @@ static int send_create(const struct hk_ctx *c, const struct hk_args *a, const st
 		snprintf(effective, sizeof(effective), "%s", a->name);
 	else
 		hook_derive_name(h, effective);
-	char *body = create_body(&h->cmd, h->fire_on_untrusted, h->timeout_secs);
+	char *body = hook_body_encode(&h->cmd, h->fire_on_untrusted,
+	                              h->timeout_secs != HOOK_TIMEOUT_DEFAULT, h->timeout_secs);
 	if (!body) {
 		cli_error("cannot build the HOOK-CREATE body: out of memory");
 		return EXIT_ERR;

@@ -34,6 +34,7 @@
 #include "cli.h"
 #include "cli_table.h"
 #include "send_compose.h"
+#include "send_submit.h"
 #include "usage.h"
 
 #define SEND_MAX_ATTACHMENTS 64
@@ -61,7 +62,7 @@ static int split_attachments(int argc, char **argv, struct send_args *a, char **
 		}
 		if (a->nattachments == SEND_MAX_ATTACHMENTS)
 			return cli_usage_error(USAGE_send, "send: at most %d attachments",
-					       SEND_MAX_ATTACHMENTS);
+			                       SEND_MAX_ATTACHMENTS);
 		a->attachments[a->nattachments++] = v;
 	}
 	return 0;
@@ -75,22 +76,27 @@ static int parse(int argc, char **argv, struct send_args *a)
 		return EXIT_ERR;
 	int rc = split_attachments(argc, argv, a, rest, &nrest);
 	const struct cli_opt opts[] = {
-		{"--from", NULL, NULL, &a->from},       {"--to", NULL, NULL, &a->to},
-		{"--subject", NULL, NULL, &a->subject}, {"--body", NULL, NULL, &a->body},
-		{"--reply-to", NULL, NULL, &a->reply_to},
-		{"--references", NULL, NULL, &a->references},
-		{"--text-only", NULL, &a->text_only, NULL}, {"--html-body", NULL, NULL, &a->html},
+	    {"--from", NULL, NULL, &a->from},
+	    {"--to", NULL, NULL, &a->to},
+	    {"--subject", NULL, NULL, &a->subject},
+	    {"--body", NULL, NULL, &a->body},
+	    {"--reply-to", NULL, NULL, &a->reply_to},
+	    {"--references", NULL, NULL, &a->references},
+	    {"--text-only", NULL, &a->text_only, NULL},
+	    {"--html-body", NULL, NULL, &a->html},
 	};
 	if (rc == 0)
-		rc = cli_parse(nrest, rest, 1, opts, sizeof(opts) / sizeof(opts[0]), NULL, 0, "send",
-			       USAGE_send);
+		rc = cli_parse(nrest, rest, 1, opts, sizeof(opts) / sizeof(opts[0]), NULL, 0,
+		               "send", USAGE_send);
 	free(rest);
 	if (rc != 0)
 		return rc > 0 ? -2 : EXIT_USAGE;
 	if (!a->from || !a->to || !a->subject || !a->body)
-		return cli_usage_error(USAGE_send, "send: --from, --to, --subject and --body are required");
+		return cli_usage_error(USAGE_send,
+		                       "send: --from, --to, --subject and --body are required");
 	if (a->text_only && a->html)
-		return cli_usage_error(USAGE_send, "send: --text-only and --html-body are mutually exclusive");
+		return cli_usage_error(USAGE_send,
+		                       "send: --text-only and --html-body are mutually exclusive");
 	return 0;
 }
 
@@ -99,7 +105,7 @@ static int report(const struct send_args *a, const struct aimx_response *resp)
 	if (resp->ok) {
 		printf("%s\n", resp->message_id);
 		fprintf(stderr, "%sEmail sent.%s\nMessage-ID: %s\n", cli_on(STYLE_GREEN), cli_off(),
-			resp->message_id);
+		        resp->message_id);
 		return EXIT_OK;
 	}
 	if (strcmp(resp->code, "EACCES") == 0)
@@ -111,18 +117,10 @@ static int report(const struct send_args *a, const struct aimx_response *resp)
 
 static int submit(const struct send_args *a, struct buf *msg)
 {
-	struct aimx_request req = {.verb = AIMX_SEND, .body = *msg};
-	if (a->text_only)
-		req.has_text_only = req.text_only = 1;
-	if (a->html) {
-		req.has_html_body = 1;
-		if (buf_append_str(&req.html_body, a->html) < 0)
-			return EXIT_ERR;
-	}
-	struct aimx_response resp = {0};
+	struct aimx_response resp;
 	char err[512];
 	int sys_errno = 0, rc;
-	switch (aimx_call(&req, &resp, err, &sys_errno)) {
+	switch (send_submit(msg, a->text_only, a->html, &resp, err, &sys_errno)) {
 	case AIMX_CALL_OK:
 		rc = report(a, &resp);
 		break;
@@ -138,7 +136,6 @@ static int submit(const struct send_args *a, struct buf *msg)
 		fprintf(stderr, "Error: malformed response from aimx daemon: %s\n", err);
 		rc = EXIT_MALFORMED;
 	}
-	buf_free(&req.html_body);
 	aimx_response_free(&resp);
 	return rc;
 }
@@ -155,8 +152,8 @@ int applet_send(int argc, char **argv)
 		fprintf(stderr, "Error: send is a per-user operation, run without sudo\n");
 		return EXIT_USAGE;
 	}
-	struct send_compose in = {a.from, a.to, a.subject, a.body, a.reply_to, a.references,
-				  a.attachments, a.nattachments};
+	struct send_compose in = {a.from,     a.to,         a.subject,     a.body,
+	                          a.reply_to, a.references, a.attachments, a.nattachments};
 	struct buf msg = BUF_INIT;
 	char err[SEND_COMPOSE_ERR_MAX];
 	if (send_compose(&in, &msg, err) < 0) {

@@ -159,19 +159,6 @@ static int json_verb(enum aimx_verb v)
 
 /* ---- small text helpers ---- */
 
-/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF); NUL is valid. */
-static int valid_utf8(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		size_t used;
-		uint32_t cp = utf8_decode(s + i, n - i, &used);
-		if (cp == UTF8_REPLACEMENT && used == 1)
-			return 0;
-		i += used;
-	}
-	return 1;
-}
-
 /* The longest prefix of s[0..n) of at most max bytes that does not split a UTF-8 sequence. */
 static size_t utf8_cut(const char *s, size_t n, size_t max)
 {
@@ -501,7 +488,7 @@ static enum aimx_decode_status complete_line(struct aimx_decoder *d)
 	char *line = d->line.data;
 	size_t len = d->line.len;
 	enum aimx_decode_status st;
-	if (!valid_utf8(line, len))
+	if (!utf8_valid(line, len))
 		st = MALFORMED(d, "header line contains invalid UTF-8");
 	else if (memchr(line, '\0', len))
 		st = MALFORMED(d, "header line contains a NUL byte");
@@ -912,7 +899,7 @@ int aimx_response_parse(const char *data, size_t len, enum aimx_verb v, struct a
 	const char *end = data + len, *rest;
 	memset(o, 0, sizeof(*o));
 	why[0] = '\0';
-	if (!valid_utf8(data, len))
+	if (!utf8_valid(data, len))
 		return say(why, "response is not UTF-8");
 	size_t n = len ? reply_line(data, end, &rest) : 0;
 	if (n == 0)

@@ -55,3 +55,19 @@ size_t utf8_encode(uint32_t cp, char out[4])
 	out[3] = (char)(0x80 | (cp & 0x3F));
 	return 4;
 }
+
+int utf8_valid(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t used;
+		uint32_t cp = utf8_decode(s + i, len - i, &used);
+		if (cp == UTF8_REPLACEMENT && used == 1)
+			return 0;
+		i += used;
+	}
+	return 1;
+}

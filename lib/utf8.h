@@ -14,4 +14,7 @@ uint32_t utf8_decode(const char *s, size_t len, size_t *used);
 /* Encode cp (invalid ones as U+FFFD) into out; returns bytes written (1..4). */
 size_t utf8_encode(uint32_t cp, char out[4]);
 
+/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF); NUL is valid. */
+int utf8_valid(const char *s, size_t len);
+
 #endif

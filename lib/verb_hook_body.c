@@ -1,4 +1,5 @@
-/* verb_hook_body.c: strict decoding of {"cmd":[...],"fire_on_untrusted":b,"type":s,"timeout_secs":u}. */
+/* verb_hook_body.c: the HOOK-CREATE body
+ * {"cmd":[...],"fire_on_untrusted":b,"type":s,"timeout_secs":u}: encoding and strict decoding. */
 #include "verb_hook_body.h"
 
 #include <cJSON.h>
@@ -62,7 +63,8 @@ static int take_field(const cJSON *v, struct hook *h, char *why, size_t whysz)
 	}
 	if (!strcmp(key, "timeout_secs")) {
 		double d = cJSON_GetNumberValue(v);
-		if (!cJSON_IsNumber(v) || d < 0 || d > 4294967295.0 || d != (double)(unsigned long)d)
+		if (!cJSON_IsNumber(v) || d < 0 || d > 4294967295.0 ||
+		    d != (double)(unsigned long)d)
 			return bad(why, whysz, "`timeout_secs` must be an unsigned integer");
 		h->timeout_secs = (unsigned)d;
 		return 0;
@@ -100,4 +102,19 @@ int hook_body_decode(const char *json, size_t len, struct hook *h, char *why, si
 	if (rc == 0 && !h->type && !(h->type = strdup("cmd")))
 		rc = bad(why, whysz, "out of memory");
 	return rc;
+}
+
+char *hook_body_encode(const struct strlist *cmd, int fire_on_untrusted, int has_timeout,
+                       unsigned timeout)
+{
+	cJSON *o = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(o, "cmd");
+	int ok = arr != NULL;
+	for (size_t k = 0; ok && k < cmd->n; k++)
+		ok = cJSON_AddItemToArray(arr, cJSON_CreateString(cmd->v[k]));
+	ok = ok && cJSON_AddBoolToObject(o, "fire_on_untrusted", fire_on_untrusted) &&
+	     cJSON_AddStringToObject(o, "type", "cmd") &&
+	     (!has_timeout || cJSON_AddNumberToObject(o, "timeout_secs", timeout));
+	char *s = ok ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	return s;
 }

@@ -1,4 +1,5 @@
-/* verb_hook_body.h: decoding the JSON body of HOOK-CREATE into a hook (protocol.md 8.6 step 6). */
+/* verb_hook_body.h: the JSON body of HOOK-CREATE: built by clients, decoded by the daemon
+ * (protocol.md 8.6). */
 #ifndef AIMX_VERB_HOOK_BODY_H
 #define AIMX_VERB_HOOK_BODY_H
 
@@ -10,5 +11,10 @@
  * or -1 with the PROTOCOL reason in why ("hook sets `origin`; ...", "invalid HOOK-CREATE
  * body: ..."). h is freed by the caller either way (strlist_free, free(type)). */
 int hook_body_decode(const char *json, size_t len, struct hook *h, char *why, size_t whysz);
+
+/* The body a client sends: {"cmd":[...],"fire_on_untrusted":b,"type":"cmd"} plus
+ * "timeout_secs":timeout when has_timeout. Malloc'd compact JSON, NULL on ENOMEM. */
+char *hook_body_encode(const struct strlist *cmd, int fire_on_untrusted, int has_timeout,
+                       unsigned timeout);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mail_folder.h"
 #include "ops.h"
 #include "paths.h"
 #include "version.h"
@@ -36,33 +37,27 @@ static int is_unread(int dirfd_, const char *relpath)
 	return !strstr(head, "\nread = true\n");
 }
 
-/* Top-level entries that are X.md files or X/ dirs holding X/X.md. */
+struct count_ctx {
+	struct counts c;
+	int want_unread;
+};
+
+static int count_one(int dfd, const char *id, const char *rel, void *ctx)
+{
+	struct count_ctx *cc = ctx;
+	(void)id;
+	cc->c.total++;
+	cc->c.unread += cc->want_unread && is_unread(dfd, rel);
+	return 0;
+}
+
+/* The messages of a folder (mail_folder_each); a folder that cannot be read counts 0. */
 static struct counts count_messages(const char *dir, int want_unread)
 {
-	struct counts c = {0, 0};
-	DIR *d = opendir(dir);
-	if (!d)
-		return c;
-	struct dirent *e;
-	char rel[2 * NAME_MAX + 8];
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		struct stat st;
-		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISREG(st.st_mode) && n > 3 && strcmp(e->d_name + n - 3, ".md") == 0)
-			snprintf(rel, sizeof(rel), "%s", e->d_name);
-		else if (S_ISDIR(st.st_mode))
-			snprintf(rel, sizeof(rel), "%s/%s.md", e->d_name, e->d_name);
-		else
-			continue;
-		if (fstatat(dirfd(d), rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		c.total++;
-		c.unread += want_unread && is_unread(dirfd(d), rel);
-	}
-	closedir(d);
-	return c;
+	struct count_ctx cc = {{0, 0}, want_unread};
+	if (mail_folder_each(dir, count_one, &cc) != 0)
+		cc.c.total = cc.c.unread = 0;
+	return cc.c;
 }
 
 static int add_row(cJSON *arr, const char *data_dir, const char *name, const struct mailbox *mb)
@@ -75,14 +70,14 @@ static int add_row(cJSON *arr, const char *data_dir, const char *name, const str
 	if (!row || !cJSON_AddItemToArray(arr, row))
 		return -1;
 	int ok = cJSON_AddStringToObject(row, "name", name) &&
-		 (mb ? cJSON_AddStringToObject(row, "address", mb->address) != NULL
-		     : cJSON_AddNullToObject(row, "address") != NULL) &&
-		 cJSON_AddStringToObject(row, "inbox_path", inbox) &&
-		 cJSON_AddStringToObject(row, "sent_path", sent) &&
-		 cJSON_AddNumberToObject(row, "total", (double)in.total) &&
-		 cJSON_AddNumberToObject(row, "unread", (double)in.unread) &&
-		 cJSON_AddNumberToObject(row, "sent_count", (double)out.total) &&
-		 cJSON_AddBoolToObject(row, "registered", mb != NULL);
+	         (mb ? cJSON_AddStringToObject(row, "address", mb->address) != NULL
+	             : cJSON_AddNullToObject(row, "address") != NULL) &&
+	         cJSON_AddStringToObject(row, "inbox_path", inbox) &&
+	         cJSON_AddStringToObject(row, "sent_path", sent) &&
+	         cJSON_AddNumberToObject(row, "total", (double)in.total) &&
+	         cJSON_AddNumberToObject(row, "unread", (double)in.unread) &&
+	         cJSON_AddNumberToObject(row, "sent_count", (double)out.total) &&
+	         cJSON_AddBoolToObject(row, "registered", mb != NULL);
 	return ok ? 0 : -1;
 }
 
@@ -116,7 +111,7 @@ static int collect_names(const struct config *cfg, const char *data_dir, struct 
 }
 
 static int visible(const struct config *cfg, const char *data_dir, const char *name,
-		   const struct mailbox *mb, uid_t caller)
+                   const struct mailbox *mb, uid_t caller)
 {
 	if (caller == 0)
 		return 1;
@@ -181,11 +176,11 @@ static int add_hook_row(cJSON *arr, const struct hook_row *r)
 		if (!cJSON_AddItemToArray(cmd, cJSON_CreateString(r->h->cmd.v[k])))
 			return cJSON_Delete(cmd), -1;
 	int ok = cJSON_AddStringToObject(row, "name", r->h->effective_name) &&
-		 cJSON_AddStringToObject(row, "mailbox", r->mb->name) &&
-		 cJSON_AddStringToObject(row, "event", hook_event_name(r->h->event)) &&
-		 cJSON_AddItemToObject(row, "cmd", cmd) &&
-		 cJSON_AddBoolToObject(row, "fire_on_untrusted", r->h->fire_on_untrusted) &&
-		 cJSON_AddNumberToObject(row, "timeout_secs", r->h->timeout_secs);
+	         cJSON_AddStringToObject(row, "mailbox", r->mb->name) &&
+	         cJSON_AddStringToObject(row, "event", hook_event_name(r->h->event)) &&
+	         cJSON_AddItemToObject(row, "cmd", cmd) &&
+	         cJSON_AddBoolToObject(row, "fire_on_untrusted", r->h->fire_on_untrusted) &&
+	         cJSON_AddNumberToObject(row, "timeout_secs", r->h->timeout_secs);
 	return ok ? 0 : -1;
 }
 
@@ -202,7 +197,8 @@ char *verb_hook_list_json(const struct config *cfg, uid_t caller)
 	for (size_t i = 0; i < cfg->nmailboxes; i++)
 		for (size_t j = 0; j < cfg->mailboxes[i].nhooks; j++)
 			if (op_caller_owns(&cfg->mailboxes[i], caller))
-				rows[n++] = (struct hook_row){&cfg->mailboxes[i], &cfg->mailboxes[i].hooks[j]};
+				rows[n++] = (struct hook_row){&cfg->mailboxes[i],
+				                              &cfg->mailboxes[i].hooks[j]};
 	qsort(rows, n, sizeof(*rows), by_mailbox_event_name);
 	int rc = 0;
 	for (size_t k = 0; rc == 0 && k < n; k++)
