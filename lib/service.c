@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -11,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
+#include "run_program.h"
 #include "service_units.h"
 #include "tcp_connect.h"
 #include "test_env.h"
@@ -119,16 +118,6 @@ int service_render(enum init_system init, const char *exe, const char *data_dir,
 	return 0;
 }
 
-/* The child of service_ctl: output to /dev/null when quiet, then exec. */
-static void ctl_exec(int quiet, char *const argv[])
-{
-	int null = quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
-	if (quiet && (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0))
-		_exit(127);
-	execvp(argv[0], argv);
-	_exit(127);
-}
-
 int service_ctl(int quiet, const char *tool, ...)
 {
 	char *argv[CTL_ARGS_MAX + 2];
@@ -144,17 +133,8 @@ int service_ctl(int quiet, const char *tool, ...)
 		argv[n++] = (char *)a;
 	va_end(ap);
 	argv[n] = NULL;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0)
-		ctl_exec(quiet, argv);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) != 127 ? WEXITSTATUS(status) : -1;
+	int rc = run_program(quiet, argv);
+	return rc == RUN_NOT_FOUND ? -1 : rc;
 }
 
 static int write_unit(enum init_system init, const char *path, const struct buf *text,
