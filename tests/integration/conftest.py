@@ -36,7 +36,6 @@ NOT_BUILT = [
     "logs",
     "mcp",
     "setup",
-    "uninstall",
 ]
 
 VERSION_RE = r"^AIMX \(AI Mail Exchange\) version \S+ \(\S+\) \S+ built \S+$"
