@@ -8,7 +8,7 @@
 /* ip4: the first non-loopback IPv4 address of an interface that is up; ip6: the first global
  * IPv6 (not loopback, unspecified, fe80::/10 or fc00::/7). "" when there is none. Test-only
  * overrides (logged by lib/test_env): AIMX_TEST_SERVER_IP4 and AIMX_TEST_SERVER_IP6 replace
- * what the interfaces say (an empty value means "none"). 0, or -1 when there is no IPv4
+ * what the interfaces say ("none": no such address). 0, or -1 when there is no IPv4
  * (the caller prints SERVER_ADDR_NO_IPV4). */
 int server_addrs(char ip4[SERVER_ADDR_SIZE], char ip6[SERVER_ADDR_SIZE]);
 
