@@ -7,16 +7,16 @@
 #include "dns.h"
 #include "server_addr.h"
 
-#define DNS_RECORDS_MAX    6   /* A, AAAA, MX, SPF, DKIM, DMARC */
-#define DNS_CHECKS_MAX     7   /* A, AAAA, MX, SPF, SPF (IPv6), DKIM, DMARC */
-#define DNS_CHECK_MSG_SIZE 512
+#define DNS_RECORDS_MAX       6 /* A, AAAA, MX, SPF, DKIM, DMARC */
+#define DNS_CHECKS_MAX        7 /* A, AAAA, MX, SPF, SPF (IPv6), DKIM, DMARC */
+#define DNS_CHECK_MSG_SIZE    512
 #define DNS_RECORDS_BUDGET_MS 60000 /* all the lookups of one round of checks */
 
 /* One row of the table to publish. */
 struct dns_record_row {
-	const char *type;    /* "A", "AAAA", "MX", "TXT" */
+	const char *type; /* "A", "AAAA", "MX", "TXT" */
 	char name[DNS_NAME_MAX];
-	char *value;         /* malloc'd */
+	char *value; /* malloc'd */
 };
 
 /* What this host should publish for domain. */
@@ -47,10 +47,10 @@ void dns_records_print_table(const struct dns_records *r, FILE *out);
 enum dns_verdict { DNS_PASS, DNS_FAIL, DNS_MISSING, DNS_WARN };
 
 struct dns_check {
-	const char *label;              /* "A", "AAAA", "MX", "SPF", "SPF (IPv6)", "DKIM", "DMARC" */
+	const char *label; /* "A", "AAAA", "MX", "SPF", "SPF (IPv6)", "DKIM", "DMARC" */
 	enum dns_verdict verdict;
-	char msg[DNS_CHECK_MSG_SIZE];   /* why, for anything but DNS_PASS */
-	int row;                        /* the row to add when it does not pass; -1: none */
+	char msg[DNS_CHECK_MSG_SIZE]; /* why, for anything but DNS_PASS */
+	int row;                      /* the row to add when it does not pass; -1: none */
 };
 
 struct dns_checks {

@@ -1,8 +1,9 @@
-/* server_addr.h: this host's public-facing addresses (first IPv4, first global IPv6) via getifaddrs. */
+/* server_addr.h: this host's public-facing addresses (first IPv4, first global IPv6) via
+ * getifaddrs. */
 #ifndef AIMX_SERVER_ADDR_H
 #define AIMX_SERVER_ADDR_H
 
-#define SERVER_ADDR_SIZE 46 /* INET6_ADDRSTRLEN */
+#define SERVER_ADDR_SIZE    46 /* INET6_ADDRSTRLEN */
 #define SERVER_ADDR_NO_IPV4 "Could not determine server IPv4 address"
 
 /* ip4: the first non-loopback IPv4 address of an interface that is up; ip6: the first global
