@@ -15,12 +15,69 @@
  * Exit: 0 healthy or only warnings, 1 a failing check, an unresolvable
  * mailbox owner or an unreadable config, 2 usage error.
  */
+#include <stdio.h>
+
 #include "applets.h"
 #include "cli.h"
+#include "cli_table.h"
+#include "config.h"
+#include "doctor.h"
+#include "paths.h"
+#include "usage.h"
+
+static int load_config(char path[AIMX_PATH_MAX], struct config *cfg)
+{
+	struct config_report rep = {0};
+	if (paths_config_file(path, AIMX_PATH_MAX) < 0) {
+		cli_error("config path too long");
+		return -1;
+	}
+	int rc = config_load(path, cfg, &rep);
+	config_report_print(&rep, stderr);
+	config_report_free(&rep);
+	return rc;
+}
+
+/* The report, then the Checks; the exit status of spec 6.4. */
+static int report(const struct config *cfg, const char *config_path)
+{
+	const char *data_dir = paths_data_dir(cfg->data_dir);
+	struct doctor_findings findings;
+	doctor_print_configuration(cfg, config_path, data_dir);
+	doctor_print_service();
+	doctor_print_mailboxes(cfg);
+	int orphan = doctor_print_ownership(cfg);
+	doctor_print_dns(cfg);
+	doctor_print_logs();
+	if (doctor_checks(cfg, data_dir, &findings) < 0) {
+		doctor_findings_free(&findings);
+		fflush(stdout);
+		cli_error("out of memory");
+		return EXIT_ERR;
+	}
+	printf("\n");
+	doctor_findings_print(&findings);
+	int failed = doctor_findings_failed(&findings);
+	doctor_findings_free(&findings);
+	fflush(stdout);
+	if (failed)
+		cli_error("aimx doctor found failing checks (see Checks section above)");
+	else if (orphan)
+		cli_error("aimx doctor found mailboxes with unresolvable owners (see Ownership "
+		          "section)");
+	return failed || orphan ? EXIT_ERR : EXIT_OK;
+}
 
 int applet_doctor(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("doctor");
+	int rc = cli_parse(argc, argv, 1, NULL, 0, NULL, 0, "doctor", USAGE_doctor);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	char path[AIMX_PATH_MAX];
+	struct config cfg;
+	if (load_config(path, &cfg) < 0)
+		return EXIT_ERR;
+	rc = report(&cfg, path);
+	config_free(&cfg);
+	return rc;
 }
