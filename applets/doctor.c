@@ -16,6 +16,7 @@
  * mailbox owner or an unreadable config, 2 usage error.
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "applets.h"
 #include "cli.h"
@@ -35,6 +36,10 @@ static int load_config(char path[AIMX_PATH_MAX], struct config *cfg)
 	int rc = config_load(path, cfg, &rep);
 	config_report_print(&rep, stderr);
 	config_report_free(&rep);
+	if (rc < 0 && geteuid() != 0 && access(path, R_OK) < 0)
+		cli_error("aimx doctor needs to read %s: run `sudo aimx doctor`", path);
+	else if (rc < 0)
+		cli_error("cannot load %s (see above)", path);
 	return rc;
 }
 
