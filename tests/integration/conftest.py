@@ -32,8 +32,6 @@ ALIASES = {"mailbox": "mailboxes", "hook": "hooks"}
 # and exit 1. The issue that builds an applet removes it from this list (and
 # test_cli.py::test_not_built_applet then stops covering it).
 NOT_BUILT = [
-    "doctor",
-    "logs",
     "mcp",
     "setup",
 ]
