@@ -27,12 +27,53 @@
  * With AIMX_NONINTERACTIVE=1 the trust question is skipped (trust "none").
  * Exit: 0 configured, 1 error or cancelled, 2 usage error.
  */
+#include <string.h>
+#include <unistd.h>
+
 #include "applets.h"
 #include "cli.h"
+#include "cli_table.h"
+#include "setup_run.h"
+#include "usage.h"
+
+/* Whether argv holds the optional DOMAIN (cli_parse takes positionals as required). */
+static int has_domain_arg(int argc, char **argv, const struct cli_opt *opts, size_t nopts)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc;
+		if (argv[i][0] != '-' || !argv[i][1])
+			return 1;
+		for (size_t k = 0; k < nopts; k++)
+			if (opts[k].value && strcmp(argv[i], opts[k].lng) == 0)
+				i++; /* its value */
+	}
+	return 0;
+}
 
 int applet_setup(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_not_built("setup");
+	struct setup_opts o = {0};
+	const char *domain_flag = NULL, *pos[1] = {NULL};
+	const struct cli_opt opts[] = {{"--domain", NULL, NULL, &domain_flag},
+	                               {"--trusted-senders", NULL, NULL, &o.trusted_senders},
+	                               {"--yes", "-y", &o.yes, NULL},
+	                               {"--verify-host", NULL, NULL, &o.verify_host}};
+	size_t npos = (size_t)has_domain_arg(argc, argv, opts, 4);
+	int rc = cli_parse(argc, argv, 1, opts, 4, pos, npos, "setup", USAGE_setup);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if (domain_flag && pos[0])
+		return cli_usage_error(USAGE_setup, "give the domain once (DOMAIN or --domain)");
+	o.domain = domain_flag ? domain_flag : pos[0];
+	if (o.yes && !o.domain)
+		return cli_usage_error(USAGE_setup, "--yes needs the domain (DOMAIN or --domain)");
+	if (geteuid() != 0) {
+		cli_error(
+		    "`aimx setup` requires root. To set up the AIMX server, run with: `sudo "
+		    "aimx setup`.\n\nIf aimx already runs here and you want to wire it into an AI "
+		    "agent, run `aimx mcp` as yourself (no root needed).");
+		return EXIT_ERR;
+	}
+	return setup_run(&o);
 }

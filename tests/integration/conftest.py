@@ -33,7 +33,6 @@ ALIASES = {"mailbox": "mailboxes", "hook": "hooks"}
 # test_cli.py::test_not_built_applet then stops covering it).
 NOT_BUILT = [
     "mcp",
-    "setup",
 ]
 
 VERSION_RE = r"^AIMX \(AI Mail Exchange\) version \S+ \(\S+\) \S+ built \S+$"
