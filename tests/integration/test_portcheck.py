@@ -126,8 +126,10 @@ def portcheck(env, *args, timeout=90):
 
 def port_is_free(port):
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is no listener
         try:
             s.bind(("0.0.0.0", port))
+            s.listen()
             return True
         except OSError:
             return False
