@@ -16,6 +16,8 @@
  *   --trusted-senders LIST    comma- or space-separated sender globs
  *                             (user@host, * and ? allowed): trust becomes
  *                             "verified"; an empty LIST means "none"
+ *                             (a new config only: an existing one keeps
+ *                             its trust policy)
  *   -y, --yes                 need no terminal: accept every confirmation,
  *                             check DNS once without waiting, and take
  *                             trust "none" unless --trusted-senders is given

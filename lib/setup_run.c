@@ -211,6 +211,9 @@ static int step_trust(struct setup_state *s, const struct setup_opts *o)
 	char why[SETUP_ERR_SIZE];
 	if (s->have_config) {
 		printf("\nExisting trust policy preserved.\n");
+		if (o->trusted_senders)
+			printf("--trusted-senders is not applied: edit trusted_senders in %s.\n",
+			       s->config_path);
 		return 0;
 	}
 	s->trust = TRUST_NONE;

@@ -250,9 +250,10 @@ def test_second_run_changes_nothing(host):
     pid = host.serve_pid()
     host.publish(dkim_value(host))
     time.sleep(0.05)  # a rewrite would show in the mtimes
-    r = host.setup(DOMAIN, "--yes")
+    r = host.setup(DOMAIN, "--yes", "--trusted-senders", "new@example.com")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "All DNS records verified. Your email server is ready!" in r.stdout
+    assert "--trusted-senders is not applied: edit trusted_senders in" in r.stdout
     assert "Existing aimx configuration detected. Skipping install" in r.stdout
     assert "`aimx serve` is already running on port 25. Probing the live daemon." in r.stdout
     assert "Step 3 skipped (TLS certificate already exists)" in r.stdout
