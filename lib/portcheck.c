@@ -270,8 +270,17 @@ static void die_with_parent(pid_t parent)
 		_exit(1);
 }
 
+static void close_listeners(struct port25_listener *l)
+{
+	for (int k = 0; k < 2; k++)
+		if (l->fd[k] >= 0) {
+			close(l->fd[k]);
+			l->fd[k] = -1;
+		}
+}
+
 /* The child: accept on either socket, answer each connection in its own process. */
-static void listener_loop(const struct port25_listener *l)
+static void listener_loop(struct port25_listener *l)
 {
 	struct pollfd p[2];
 	nfds_t n = 0;
@@ -291,6 +300,7 @@ static void listener_loop(const struct port25_listener *l)
 				continue;
 			if (fork() == 0) {
 				die_with_parent(self);
+				close_listeners(l);
 				answer(c);
 				_exit(0);
 			}
@@ -354,6 +364,8 @@ int port25_listener_start(struct port25_listener *l, unsigned port, char err[POR
 		listener_loop(l);
 	}
 	l->pid = (int)pid;
+	close_listeners(
+	    l); /* the child alone holds the port, so it is the one port_listener names */
 	return 0;
 }
 
@@ -365,11 +377,7 @@ void port25_listener_stop(struct port25_listener *l)
 			;
 		l->pid = 0;
 	}
-	for (int k = 0; k < 2; k++)
-		if (l->fd[k] >= 0) {
-			close(l->fd[k]);
-			l->fd[k] = -1;
-		}
+	close_listeners(l);
 }
 
 /* ---- inbound ---- */

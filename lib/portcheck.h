@@ -22,7 +22,7 @@ int port25_outbound(const char *host, unsigned port, char err[PORTCHECK_ERR_SIZE
 
 /* A temporary SMTP responder while the inbound probe runs. */
 struct port25_listener {
-	int fd[2]; /* IPv4 and IPv6 listening sockets, -1 when absent */
+	int fd[2]; /* IPv4 and IPv6 sockets while starting; only the child keeps them */
 	int pid;   /* the child answering connections, 0 when none */
 };
 
@@ -31,7 +31,7 @@ struct port25_listener {
  * close, anything else -> 502. 0, or -1 with err (for instance EADDRINUSE). */
 int port25_listener_start(struct port25_listener *l, unsigned port, char err[PORTCHECK_ERR_SIZE]);
 
-/* Stops the child and closes the sockets. */
+/* Stops the child (the port is free once this returns). */
 void port25_listener_stop(struct port25_listener *l);
 
 /* Asks the verify service to connect back to our port 25: GET <verify_host>/probe (60 s,
