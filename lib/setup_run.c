@@ -116,7 +116,14 @@ static int read_existing(struct setup_state *s, char verify_host[VERIFY_HOST_MAX
 	snprintf(s->selector, sizeof(s->selector), "aimx");
 	s->have_config = file_exists(s->config_path);
 	int loaded = s->have_config && config_load(s->config_path, &cfg, &rep) == 0;
+	if (s->have_config && !loaded) {
+		config_report_print(&rep, stderr);
+		cli_error("fix %s (or move it away) and run `sudo aimx setup` again",
+		          s->config_path);
+	}
 	config_report_free(&rep);
+	if (s->have_config && !loaded)
+		return -1;
 	const char *vh = loaded ? cfg.verify_host : NULL;
 	int rc = pick_verify_host(flag, vh, verify_host);
 	snprintf(s->data_dir, sizeof(s->data_dir), "%s",

@@ -316,6 +316,18 @@ def test_domain_validation(host, domain, why):
     assert not os.path.exists(host.path("config", "config.toml"))
 
 
+def test_broken_config_stops_before_any_change(host):
+    cfg = host.path("config", "config.toml")
+    with open(cfg, "w") as f:
+        f.write('domain = "x.test"\n[mailboxes.a]\naddress = "a@x.test"\n')
+    r = host.setup(DOMAIN, "--yes")
+    assert r.returncode == 1
+    assert "missing required field 'owner'" in r.stderr
+    assert f"Error: fix {cfg} (or move it away)" in r.stderr
+    assert os.listdir(host.path("config")) == ["config.toml"]
+    assert os.listdir(host.path("data")) == []
+
+
 def test_usage_errors(host):
     r = host.setup("--yes")
     assert r.returncode == 2 and "--yes needs the domain" in r.stderr
