@@ -23,24 +23,13 @@
 
 #include "applets.h"
 #include "cli.h"
+#include "cli_table.h"
 #include "config.h"
 #include "paths.h"
 #include "portcheck.h"
+#include "portcheck_report.h"
+#include "setup_ui.h"
 #include "usage.h"
-
-#define BOLD  "\033[1m"
-#define GREEN "\033[32m"
-#define RED   "\033[1;31m"
-#define RESET "\033[0m"
-
-static void mark(int ok)
-{
-	if (cli_color())
-		printf("%s%s" RESET "\n", ok ? GREEN : RED, ok ? "\xe2\x9c\x93" : "\xe2\x9c\x97");
-	else
-		printf("%s\n", ok ? "[OK]" : "[FAIL]");
-	fflush(stdout);
-}
 
 /* --verify-host, else the config's verify_host (a missing or broken config is no error
  * here), else the default; normalized. 0, or -1 after printing the error. */
@@ -63,55 +52,6 @@ static int pick_verify_host(const char *flag, char out[VERIFY_HOST_MAX])
 	return rc;
 }
 
-static int check_outbound(const char *verify_host)
-{
-	char host[256], err[PORTCHECK_ERR_SIZE] = "";
-	unsigned port = portcheck_outbound_port();
-	printf("  Outbound port 25... ");
-	fflush(stdout);
-	int ok = verify_host_name(verify_host, host) == 0 && port25_outbound(host, port, err) == 0;
-	mark(ok);
-	if (!ok)
-		fprintf(stderr,
-		        "  Outbound port 25 is blocked. Your VPS provider may restrict SMTP "
-		        "traffic.\n  (%s port %u: %s)\n",
-		        host, port, err);
-	return ok;
-}
-
-static int check_inbound(const char *verify_host)
-{
-	char err[PORTCHECK_ERR_SIZE];
-	printf("  Inbound port 25... ");
-	fflush(stdout);
-	int rc = port25_inbound(verify_host, err);
-	mark(rc == 0);
-	if (rc > 0)
-		fprintf(stderr,
-		        "  Inbound port 25 is not reachable. Check your firewall and VPS provider "
-		        "settings.\n  (%s)\n",
-		        err);
-	else if (rc < 0)
-		fprintf(stderr, "  Inbound port 25 check failed: %s\n", err);
-	return rc == 0;
-}
-
-/* The inbound check with whatever answers on port 25: aimx itself, or our temporary listener. */
-static int inbound_with_listener(const char *verify_host, unsigned port, int aimx_listens)
-{
-	struct port25_listener l;
-	char err[PORTCHECK_ERR_SIZE];
-	if (aimx_listens)
-		return check_inbound(verify_host);
-	if (port25_listener_start(&l, port, err) < 0) {
-		cli_error("Cannot bind port %u for the check: %s", port, err);
-		return -1;
-	}
-	int ok = check_inbound(verify_host);
-	port25_listener_stop(&l);
-	return ok;
-}
-
 static int run(const char *verify_host)
 {
 	char who[PORTCHECK_WHO_SIZE];
@@ -122,16 +62,16 @@ static int run(const char *verify_host)
 		return EXIT_ERR;
 	}
 	int aimx_listens = held == 1 && strncmp(who, "aimx", 4) == 0;
-	printf(cli_color() ? BOLD "%s" RESET "\n\n" : "%s\n\n",
-	       "aimx portcheck - Port 25 connectivity check");
-	int ok = check_outbound(verify_host);
+	ui_header("aimx portcheck - Port 25 connectivity check");
+	printf("\n");
+	int ok = port25_report_outbound(verify_host);
 	if (held == 1 && !aimx_listens) {
 		cli_error("Port 25 is occupied by `%s`.\nStop or uninstall the process and run "
 		          "`sudo aimx portcheck` again to check.",
 		          who);
 		return EXIT_ERR;
 	}
-	int in = inbound_with_listener(verify_host, port, aimx_listens);
+	int in = port25_report_inbound(verify_host, port, aimx_listens);
 	if (in < 0)
 		return EXIT_ERR;
 	printf("\n");
@@ -139,8 +79,8 @@ static int run(const char *verify_host)
 		cli_error("Some checks failed. See details above.");
 		return EXIT_ERR;
 	}
-	printf(cli_color() ? GREEN "%s" RESET "\n" : "%s\n",
-	       "Port 25 reachable. Ready for `aimx setup`.");
+	printf("%s%s%s\n", cli_on(STYLE_GREEN), "Port 25 reachable. Ready for `aimx setup`.",
+	       cli_off());
 	printf("Run `sudo aimx setup` to begin.\n");
 	return EXIT_OK;
 }
