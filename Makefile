@@ -128,12 +128,13 @@ bench: aimx build/bench/dkim_verify build/bench/dkim_sign
 	bench/dkim
 	bench/send
 
+# The binary, one relative symlink aimx-APPLET per applet, and the man pages by section.
 install: aimx
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
 	install -m 0755 aimx $(DESTDIR)$(BINDIR)/aimx
 	for a in $(APPLETS); do ln -sf aimx $(DESTDIR)$(BINDIR)/aimx-$$a; done
-	for m in man/*.1; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done
-	for m in man/*.5; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
+	for s in 1 5 8; do install -m 0644 man/*.$$s $(DESTDIR)$(MANDIR)/man$$s/; done
 
 clean:
 	rm -rf build/musl build/asan build/gen build/tools build/bench build/mkpsl build/unit-musl build/unit-asan aimx
