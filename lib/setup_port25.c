@@ -6,63 +6,16 @@
 
 #include "cli.h"
 #include "portcheck.h"
-#include "setup_ui.h"
+#include "portcheck_report.h"
 
 static const char *const providers[] = {"Hetzner Cloud", "OVH / OVHcloud", "BuyVM (Frantech)",
                                         "Vultr (on request)", "Linode/Akamai (on request)"};
 
-static int outbound(const char *verify_host)
+static void print_providers(void)
 {
-	char host[256], err[PORTCHECK_ERR_SIZE] = "";
-	unsigned port = portcheck_outbound_port();
-	printf("  Outbound port 25... ");
-	fflush(stdout);
-	if (verify_host_name(verify_host, host) < 0)
-		snprintf(err, sizeof(err), "no host in %.200s", verify_host);
-	else if (port25_outbound(host, port, err) == 0) {
-		printf("%s\n", ui_mark(UI_OK));
-		return 1;
-	}
-	printf("%s\n", ui_mark(UI_FAIL));
-	fflush(stdout);
-	fprintf(stderr, "\n  Outbound port 25 check failed: %s\n", err);
 	fprintf(stderr, "\n  Compatible VPS providers with port 25 open:\n");
 	for (size_t k = 0; k < sizeof(providers) / sizeof(providers[0]); k++)
 		fprintf(stderr, "    - %s\n", providers[k]);
-	return 0;
-}
-
-static int inbound(const char *verify_host)
-{
-	char err[PORTCHECK_ERR_SIZE] = "";
-	printf("  Inbound port 25... ");
-	fflush(stdout);
-	int rc = port25_inbound(verify_host, err);
-	printf("%s\n", ui_mark(rc == 0 ? UI_OK : UI_FAIL));
-	fflush(stdout);
-	if (rc > 0)
-		fprintf(
-		    stderr,
-		    "\n  Inbound port 25 is not reachable. Check your firewall and VPS provider "
-		    "settings. (%s)\n",
-		    err);
-	else if (rc < 0)
-		fprintf(stderr, "\n  Inbound port 25 check failed: %s\n", err);
-	return rc == 0;
-}
-
-/* The inbound probe with our temporary listener on the port; -1 when it cannot bind. */
-static int inbound_with_listener(const char *verify_host, unsigned port)
-{
-	struct port25_listener l;
-	char err[PORTCHECK_ERR_SIZE];
-	if (port25_listener_start(&l, port, err) < 0) {
-		cli_error("Cannot bind port %u for the check: %s", port, err);
-		return -1;
-	}
-	int ok = inbound(verify_host);
-	port25_listener_stop(&l);
-	return ok;
 }
 
 int setup_port25_preflight(const char *verify_host)
@@ -82,8 +35,10 @@ int setup_port25_preflight(const char *verify_host)
 	}
 	if (aimx)
 		printf("  `aimx serve` is already running on port 25. Probing the live daemon.\n");
-	int out = outbound(verify_host);
-	int in = aimx ? inbound(verify_host) : inbound_with_listener(verify_host, port);
+	int out = port25_report_outbound(verify_host);
+	if (!out)
+		print_providers();
+	int in = port25_report_inbound(verify_host, port, aimx);
 	if (in < 0)
 		return -1;
 	if (!out || !in) {

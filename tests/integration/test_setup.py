@@ -328,6 +328,17 @@ def test_broken_config_stops_before_any_change(host):
     assert os.listdir(host.path("data")) == []
 
 
+def test_port25_blocked_stops_setup(host):
+    host.env["AIMX_SMTP_PORT"] = str(free_port())  # nothing answers: outbound is blocked
+    r = host.setup(DOMAIN, "--yes")
+    assert r.returncode == 1
+    assert "Outbound port 25... [FAIL]" in r.stdout
+    assert "Inbound port 25... [OK]" in r.stdout
+    assert "    - Hetzner Cloud" in r.stderr
+    assert "Error: Port 25 checks failed." in r.stderr
+    assert os.listdir(host.path("config")) == [] and os.listdir(host.path("data")) == []
+
+
 def test_usage_errors(host):
     r = host.setup("--yes")
     assert r.returncode == 2 and "--yes needs the domain" in r.stderr
