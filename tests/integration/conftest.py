@@ -28,13 +28,6 @@ APPLETS = [
 
 ALIASES = {"mailbox": "mailboxes", "hook": "hooks"}
 
-# Applets whose issue has not landed: they print "aimx: NAME is not built yet"
-# and exit 1. The issue that builds an applet removes it from this list (and
-# test_cli.py::test_not_built_applet then stops covering it).
-NOT_BUILT = [
-    "mcp",
-]
-
 VERSION_RE = r"^AIMX \(AI Mail Exchange\) version \S+ \(\S+\) \S+ built \S+$"
 
 
