@@ -48,14 +48,14 @@ int mail_folder_each(const char *dir, mail_folder_fn fn, void *ctx)
 	DIR *d = opendir(dir);
 	if (!d)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
-	struct dirent *e;
 	char id[NAME_MAX + 1], rel[2 * NAME_MAX + 8];
 	int rc = 0;
-	errno = 0;
-	while (rc == 0 && (e = readdir(d)))
+	struct dirent *e;
+	/* errno is cleared before each readdir: entry_message's fstatat may leave it set. */
+	while (rc == 0 && (errno = 0, e = readdir(d)))
 		if (e->d_name[0] != '.' && entry_message(dirfd(d), e, id, rel) == 0)
 			rc = fn(dirfd(d), id, rel, ctx);
-	int saved = errno;
+	int saved = rc == 0 ? errno : 0;
 	closedir(d);
 	if (rc == 0 && saved) {
 		errno = saved;
