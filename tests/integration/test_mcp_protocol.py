@@ -184,6 +184,8 @@ def test_requests_before_initialize(mcp):
     for method in ("tools/list", "tools/call", "notifications/initialized", "no/such"):
         mcp.request({"jsonrpc": "2.0", "method": method})
     assert mcp.call(req(4, "ping")) == result(4, {})
+    mcp.request({"jsonrpc": "2.0", "method": "initialize", "params": {"protocolVersion": LATEST}})
+    assert mcp.call(req("l", "tools/list")) == error("l", INVALID_REQUEST, not_init)
     assert mcp.initialize(rid=5)["result"]["protocolVersion"] == LATEST
     assert len(mcp.call(req(6, "tools/list"))["result"]["tools"]) == 12
 
@@ -252,6 +254,11 @@ def test_large_safe_integer_id_is_echoed_exactly(ready):
     assert ready.reply() == result(rid, {})
 
 
+def test_id_overflowing_a_double_is_invalid(ready):
+    ready.send(b'{"jsonrpc":"2.0","id":1e400,"method":"ping"}\n')
+    assert ready.reply() == error(None, INVALID_REQUEST, "\"id\" must be a string or an integer")
+
+
 def test_id_with_nul_is_never_answered_under_another_id(ready):
     """Echoed exactly or refused with id null, but never answered as a different request."""
     ready.send(b'{"jsonrpc":"2.0","id":"a\\u0000b","method":"ping"}\n')
@@ -281,6 +288,9 @@ def test_tools_call_without_a_name_is_invalid_params(ready, params):
     ("email_list", None, "missing field `mailbox`"),
     ("email_list", [], "invalid type: sequence, expected a map"),
     ("email_read", {"mailbox": "alice"}, "missing field `id`"),
+    ("email_read", {"mailbox": "alice", "id": None}, "invalid type: null, expected a string"),
+    ("email_list", {"mailbox": "alice", "limit": 2**32},
+     "invalid value: integer `4294967296`, expected u32"),
     ("mailbox_delete", {"name": "x", "force": "yes"},
      "invalid type: string \"yes\", expected a boolean"),
     ("mailbox_create", {"name": "x", "extra": 1}, "unknown field `extra`, expected `name`"),
@@ -293,6 +303,19 @@ def test_bad_arguments_are_an_error_result(ready, name, arguments, why):
     for rid in (21, "x21"):
         assert ready.call(tool(rid, name, arguments)) == text_result(
             rid, "failed to deserialize parameters: " + why, True)
+
+
+def test_duplicate_argument_is_refused(ready):
+    ready.send(b'{"jsonrpc":"2.0","id":23,"method":"tools/call","params":{"name":"email_list",'
+               b'"arguments":{"mailbox":"a","mailbox":"b"}}}\n')
+    assert ready.reply() == text_result(
+        23, "failed to deserialize parameters: duplicate field `mailbox`", True)
+
+
+def test_null_optional_arguments_are_absent(ready):
+    got = ready.call(tool(24, "email_list", {"mailbox": "alice", "limit": None, "folder": None}))
+    assert got == text_result(24, "aimx daemon not running. Start with 'sudo systemctl start aimx'",
+                              True)
 
 
 def test_unknown_argument_on_a_lenient_tool_is_ignored(ready):
