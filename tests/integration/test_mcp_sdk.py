@@ -113,6 +113,7 @@ def run_node(world, script, **seed):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, f"node {script} exited {r.returncode}\n--- stdout\n{r.stdout}\n" \
                               f"--- stderr\n{r.stderr}\n--- daemon\n{d.logs()[-4000:]}"
+    print(r.stdout)  # node:test's report, shown with -s
     return r.stdout
 
 
