@@ -127,6 +127,7 @@ bench: aimx build/bench/dkim_verify build/bench/dkim_sign
 	bench/control
 	bench/dkim
 	bench/send
+	bench/mcp
 
 # The binary, one relative symlink aimx-APPLET per applet, and the man pages by section.
 install: aimx

@@ -29,6 +29,7 @@ enum hook_key {
 	HOOKK_COUNT
 };
 
+/* A list of owned strings, grown only by strlist_push (its capacity follows from n). */
 struct strlist {
 	char **v;
 	size_t n;
