@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { ALICE, BOB, frontmatter, inbox, read, sent, snapshot, withSessions } from './lib.mjs';
-import { ctx } from './lib.mjs';
+import { ALICE, BOB, ctx, frontmatter, inbox, read, sent, snapshot, withSessions } from './lib.mjs';
 
 const MB = 'mcp-mail';
 const IDS = ctx.seed.ids; // msg1..msg6, oldest first; [1] is read, [2] is a bundle
