@@ -101,6 +101,15 @@ test('email_read: verbatim file, flat and bundle, sent folder, not found', async
         assert.equal(await a.fail('email_read', { mailbox: MB, id: IDS[4], folder: 'drafts' }),
             `Invalid folder 'drafts': expected "inbox" or "sent".`);
         assert.equal(await a.fail('email_read', { mailbox: 'mcp-nonesuch', id: IDS[4] }), "Mailbox 'mcp-nonesuch' does not exist.");
+        // A message the caller may not read (root's, 0600): the read error, not its content.
+        const locked = path.join(inbox(MB), '2026-03-07-000000-locked.md');
+        fs.writeFileSync(locked, '+++\nid = "x"\n+++\n\nsecret\n', { mode: 0o600 });
+        try {
+            assert.equal(await a.fail('email_read', { mailbox: MB, id: '2026-03-07-000000-locked' }),
+                'Failed to read email: Permission denied');
+        } finally {
+            fs.unlinkSync(locked);
+        }
     });
 });
 

@@ -65,6 +65,16 @@ test('mailbox_create: returns the address, creates owned folders and config; ide
         assert.match(await a.fail('mailbox_create', { name: '../evil' }), /^\[(VALIDATION|MALFORMED)\] /);
         assert.equal(config(), before);
         assert.ok(!fs.existsSync(inbox('evil')) && !fs.existsSync(`${ctx.data}/evil`));
+        // A left-over folder owned by someone else: the daemon's conflict, nothing registered.
+        fs.mkdirSync(inbox('mcp-mb-conflict'), { mode: 0o700 });
+        fs.chownSync(inbox('mcp-mb-conflict'), uidOf(BOB), uidOf(BOB));
+        try {
+            assert.match(await a.fail('mailbox_create', { name: 'mcp-mb-conflict' }),
+                /^\[ECONFLICT\] .*mcp-mb-conflict already exists with owner /);
+            assert.equal(config(), before);
+        } finally {
+            fs.rmdirSync(inbox('mcp-mb-conflict'));
+        }
         const text = await a.fail('mailbox_create', { name: 'x', extra: 1 }, { schemaValid: false });
         assert.match(text, /^failed to deserialize parameters: unknown field `extra`, expected `name`$/);
     });

@@ -116,6 +116,8 @@ test('email_send: documented refusals, nothing sent', async () => {
         assert.equal(await a.fail('email_send', { ...base, from_mailbox: 'mcp-send-bob' }), "Mailbox 'mcp-send-bob' does not exist.");
         assert.equal(await a.fail('email_send', { ...base, from_mailbox: 'mcp-nonesuch' }), "Mailbox 'mcp-nonesuch' does not exist.");
         assert.equal(await a.fail('email_send', { ...base, from_mailbox: 'mcp-stray' }), "Mailbox 'mcp-stray' is not registered.");
+        // The stray mailbox is listed, and its missing sent/ dir lists as empty.
+        assert.equal(await a.ok('email_list', { mailbox: 'mcp-stray', folder: 'sent' }), '[]');
         assert.equal(await root.fail('email_send', { ...base, from_mailbox: 'catchall' }),
             "Cannot send from 'catchall': catchall mailbox has no valid sender address. Use a named mailbox.");
         assert.match(await a.fail('email_send', { ...base, subject: 'a\r\nBcc: evil@example.org' }),
