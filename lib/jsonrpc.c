@@ -2,13 +2,70 @@
 #include "jsonrpc.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* A usable id: a string, or an integral number (MCP forbids null ids). */
+/* At p + k a \u0000 escape that is not itself escaped (an even run of backslashes before). */
+static int real_nul_escape(const char *p, size_t k, size_t len)
+{
+	if (k + 6 > len || memcmp(p + k, "\\u0000", 6) != 0)
+		return 0;
+	size_t run = 0;
+	while (run < k && p[k - 1 - run] == '\\')
+		run++;
+	return run % 2 == 0;
+}
+
+char *jsonrpc_mark_nuls(const char *line, size_t len, size_t *outlen)
+{
+	size_t k = 0;
+	while (k < len && !real_nul_escape(line, k, len))
+		k++;
+	*outlen = 0;
+	if (k == len)
+		return NULL;
+	char *copy = malloc(len + 1);
+	if (!copy) {
+		*outlen = 1;
+		return NULL;
+	}
+	size_t n = 0;
+	for (k = 0; k < len;) {
+		if (real_nul_escape(line, k, len)) {
+			copy[n++] = JSONRPC_NUL_MARK;
+			k += 6;
+		} else {
+			copy[n++] = line[k++];
+		}
+	}
+	copy[n] = '\0';
+	*outlen = n;
+	return copy;
+}
+
+static int has_mark(const char *s)
+{
+	return s && strchr(s, JSONRPC_NUL_MARK) != NULL;
+}
+
+int jsonrpc_has_nul(const cJSON *item)
+{
+	if (!item)
+		return 0;
+	if (has_mark(item->string) || (cJSON_IsString(item) && has_mark(item->valuestring)))
+		return 1;
+	for (const cJSON *c = item->child; c; c = c->next)
+		if (jsonrpc_has_nul(c))
+			return 1;
+	return 0;
+}
+
+/* A usable id: a string without NUL, or an integral number (MCP forbids null ids). */
 static int id_usable(const cJSON *id)
 {
 	if (cJSON_IsString(id))
-		return 1;
+		return !has_mark(id->valuestring);
 	return cJSON_IsNumber(id) && isfinite(id->valuedouble) &&
 	       id->valuedouble == floor(id->valuedouble);
 }
@@ -40,6 +97,8 @@ enum jsonrpc_kind jsonrpc_classify(const cJSON *msg, struct jsonrpc_msg *out)
 	}
 	if (!cJSON_IsString(method))
 		return invalid(out, "\"method\" must be a string");
+	if (cJSON_IsString(id) && !out->id)
+		return invalid(out, "\"id\" must not contain NUL (\\u0000)");
 	if (id && !out->id)
 		return invalid(out, "\"id\" must be a string or an integer");
 	if (params && !cJSON_IsObject(params) && !cJSON_IsArray(params))
@@ -49,10 +108,26 @@ enum jsonrpc_kind jsonrpc_classify(const cJSON *msg, struct jsonrpc_msg *out)
 	return id ? JSONRPC_REQUEST : JSONRPC_NOTIFICATION;
 }
 
+/* The id for a reply: strings as they came, integers printed exactly (cJSON's own printing
+ * keeps 15 digits, which turns 9007199254740991 into another number). */
+static cJSON *id_copy(const cJSON *id)
+{
+	char text[32];
+	if (!id)
+		return cJSON_CreateNull();
+	if (!cJSON_IsNumber(id))
+		return cJSON_Duplicate(id, 0);
+	if (fabs(id->valuedouble) < 1e21)
+		snprintf(text, sizeof(text), "%.0f", id->valuedouble);
+	else
+		snprintf(text, sizeof(text), "%.17g", id->valuedouble);
+	return cJSON_CreateRaw(text);
+}
+
 static cJSON *envelope(const cJSON *id)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *idcopy = id ? cJSON_Duplicate(id, 0) : cJSON_CreateNull();
+	cJSON *idcopy = id_copy(id);
 	if (!o || !idcopy || !cJSON_AddStringToObject(o, "jsonrpc", "2.0") ||
 	    !cJSON_AddItemToObject(o, "id", idcopy)) {
 		cJSON_Delete(idcopy);

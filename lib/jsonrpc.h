@@ -27,6 +27,17 @@ struct jsonrpc_msg {
 	const char *why;     /* INVALID: what is wrong */
 };
 
+/* cJSON ends a string at a decoded NUL, so the reader replaces every real \u0000 escape of
+ * a line with this byte before parsing; it cannot occur otherwise in a valid UTF-8 line. */
+#define JSONRPC_NUL_MARK '\xff'
+
+/* Copy of the len bytes of line with each real \u0000 escape turned into JSONRPC_NUL_MARK
+ * (*outlen set); NULL when there is none (or no memory: *outlen is then 1). */
+char *jsonrpc_mark_nuls(const char *line, size_t len, size_t *outlen);
+/* A string value or key at or under item held a NUL (JSONRPC_NUL_MARK). */
+int jsonrpc_has_nul(const cJSON *item);
+
+/* An id string with a NUL is unusable (it could not be echoed): INVALID with a null id. */
 enum jsonrpc_kind jsonrpc_classify(const cJSON *msg, struct jsonrpc_msg *out);
 
 /* {"jsonrpc":"2.0","id":id,"result":result}; takes result; NULL on ENOMEM. */

@@ -96,7 +96,7 @@ static const struct mcp_tool *find_tool(const char *name)
 }
 
 /* tools/call: NULL with *why for a JSON-RPC error; otherwise the tool result. */
-static cJSON *tools_call(const cJSON *params, int nul_in_strings, const char **why)
+static cJSON *tools_call(const cJSON *params, const char **why)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(params, "name");
 	if (!cJSON_IsString(name)) {
@@ -111,12 +111,11 @@ static cJSON *tools_call(const cJSON *params, int nul_in_strings, const char **w
 	struct mcp_result r = {0, BUF_INIT};
 	struct mcp_args args;
 	char err[MCP_ARG_ERR_MAX];
-	if (nul_in_strings)
+	const cJSON *arguments = cJSON_GetObjectItemCaseSensitive(params, "arguments");
+	if (jsonrpc_has_nul(arguments))
 		mcp_fail(&r, "failed to deserialize parameters: a string contains NUL (\\u0000), "
 		             "which no aimx parameter accepts");
-	else if (mcp_args_decode(t->params, t->nparams, t->strict,
-	                         cJSON_GetObjectItemCaseSensitive(params, "arguments"), &args,
-	                         err) < 0)
+	else if (mcp_args_decode(t->params, t->nparams, t->strict, arguments, &args, err) < 0)
 		mcp_fail(&r, "failed to deserialize parameters: %s", err);
 	else
 		t->run(&args, &r);
@@ -128,7 +127,7 @@ static cJSON *tools_call(const cJSON *params, int nul_in_strings, const char **w
 }
 
 /* The reply to one request, or NULL for a notification or a response. */
-static cJSON *dispatch(struct mcp_server *s, const cJSON *msg, int nul_in_strings)
+static cJSON *dispatch(struct mcp_server *s, const cJSON *msg)
 {
 	struct jsonrpc_msg m;
 	enum jsonrpc_kind kind = jsonrpc_classify(msg, &m);
@@ -152,7 +151,7 @@ static cJSON *dispatch(struct mcp_server *s, const cJSON *msg, int nul_in_string
 			return jsonrpc_error(m.id, JSONRPC_INVALID_REQUEST,
 			                     "server not initialized: send initialize first");
 		res =
-		    m.method[6] == 'l' ? tools_list() : tools_call(m.params, nul_in_strings, &why);
+		    m.method[6] == 'l' ? tools_list() : tools_call(m.params, &why);
 	} else {
 		return jsonrpc_error(m.id, JSONRPC_METHOD_NOT_FOUND, "Method not found");
 	}
@@ -172,14 +171,18 @@ static int put(struct buf *out, cJSON *reply)
 	return rc;
 }
 
-static int is_initialize(const cJSON *msg)
+/* A batch member's reply: initialize is refused there (under its own id), the rest as alone. */
+static cJSON *batch_member(struct mcp_server *s, const cJSON *msg)
 {
-	const cJSON *method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-	return cJSON_IsString(method) && strcmp(method->valuestring, "initialize") == 0;
+	struct jsonrpc_msg m;
+	if (jsonrpc_classify(msg, &m) == JSONRPC_REQUEST && strcmp(m.method, "initialize") == 0)
+		return jsonrpc_error(m.id, JSONRPC_INVALID_REQUEST,
+		                     "initialize must not be part of a batch");
+	return dispatch(s, msg);
 }
 
 /* A batch: every member handled; the replies in one array, nothing if there are none. */
-static int batch(struct mcp_server *s, const cJSON *arr, int nul_in_strings, struct buf *out)
+static int batch(struct mcp_server *s, const cJSON *arr, struct buf *out)
 {
 	if (strcmp(s->version, BATCH_VERSION) != 0 || cJSON_GetArraySize(arr) == 0)
 		return put(out, jsonrpc_error(NULL, JSONRPC_INVALID_REQUEST,
@@ -193,10 +196,7 @@ static int batch(struct mcp_server *s, const cJSON *arr, int nul_in_strings, str
 		return -1;
 	cJSON_ArrayForEach(it, arr)
 	{
-		cJSON *reply = is_initialize(it)
-		                   ? jsonrpc_error(NULL, JSONRPC_INVALID_REQUEST,
-		                                   "initialize must not be part of a batch")
-		                   : dispatch(s, it, nul_in_strings);
+		cJSON *reply = batch_member(s, it);
 		if (reply && !cJSON_AddItemToArray(replies, reply))
 			cJSON_Delete(reply);
 	}
@@ -205,22 +205,6 @@ static int batch(struct mcp_server *s, const cJSON *arr, int nul_in_strings, str
 		return 0;
 	}
 	return put(out, replies);
-}
-
-/* A real \u0000 escape (preceded by an even run of backslashes) in the JSON text: cJSON
- * would cut the string there, so such strings are refused rather than truncated. */
-static int has_nul_escape(const char *p, size_t len)
-{
-	for (size_t k = 0; k + 6 <= len; k++) {
-		if (memcmp(p + k, "\\u0000", 6) != 0)
-			continue;
-		size_t run = 0;
-		while (run < k && p[k - 1 - run] == '\\')
-			run++;
-		if (run % 2 == 0)
-			return 1;
-	}
-	return 0;
 }
 
 static int blank(const char *p, size_t len)
@@ -232,17 +216,22 @@ int mcp_server_line(struct mcp_server *s, const char *line, size_t len, struct b
 {
 	if (blank(line, len))
 		return 0;
-	const char *end = NULL;
-	cJSON *msg = utf8_valid(line, len) && !memchr(line, '\0', len)
-	                 ? cJSON_ParseWithLengthOpts(line, len, &end, 0)
-	                 : NULL;
-	if (!msg || !blank(end, len - (size_t)(end - line))) {
-		cJSON_Delete(msg);
+	if (!utf8_valid(line, len) || memchr(line, '\0', len))
 		return put(out, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR, "Parse error"));
-	}
-	int nul = has_nul_escape(line, len);
-	int rc = cJSON_IsArray(msg) ? batch(s, msg, nul, out) : put(out, dispatch(s, msg, nul));
+	size_t marked_len;
+	char *marked = jsonrpc_mark_nuls(line, len, &marked_len);
+	if (!marked && marked_len)
+		return -1;
+	const char *text = marked ? marked : line, *end = NULL;
+	size_t text_len = marked ? marked_len : len;
+	cJSON *msg = cJSON_ParseWithLengthOpts(text, text_len, &end, 0);
+	int rc;
+	if (!msg || !blank(end, text_len - (size_t)(end - text)))
+		rc = put(out, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR, "Parse error"));
+	else
+		rc = cJSON_IsArray(msg) ? batch(s, msg, out) : put(out, dispatch(s, msg));
 	cJSON_Delete(msg);
+	free(marked);
 	return rc;
 }
 

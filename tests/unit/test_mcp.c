@@ -143,6 +143,32 @@ void suite_mcp_jsonrpc_errors(void)
 	buf_free(&out);
 }
 
+/* Ids come back exactly: big integers digit for digit, NUL-bearing strings never cut short. */
+void suite_mcp_ids(void)
+{
+	struct mcp_server s;
+	struct buf out = BUF_INIT;
+	start(&s, "2025-06-18");
+	static const char big[] = "{\"jsonrpc\":\"2.0\",\"id\":9007199254740991,\"method\":\"ping\"}";
+	CHECK(mcp_server_line(&s, big, sizeof(big) - 1, &out) == 0);
+	CHECK_CONTAINS(out.data, "\"id\":9007199254740991,");
+	buf_reset(&out);
+	static const char nul_id[] = "{\"jsonrpc\":\"2.0\",\"id\":\"a\\u0000b\",\"method\":\"ping\"}";
+	CHECK(mcp_server_line(&s, nul_id, sizeof(nul_id) - 1, &out) == 0);
+	CHECK_CONTAINS(out.data, "\"id\":null");
+	CHECK_CONTAINS(out.data, "-32600");
+	buf_reset(&out);
+	static const char escaped[] = "{\"jsonrpc\":\"2.0\",\"id\":\"a\\\\u0000b\",\"method\":\"ping\"}";
+	CHECK(mcp_server_line(&s, escaped, sizeof(escaped) - 1, &out) == 0);
+	CHECK_CONTAINS(out.data, "\"id\":\"a\\\\u0000b\",\"result\"");
+	buf_free(&out);
+	size_t n;
+	char *marked = jsonrpc_mark_nuls("\"x\\u0000y\\\\u0000\"", 18, &n);
+	CHECK(marked && n == 13 && memcmp(marked, "\"x\xffy\\\\u0000\"", 13) == 0);
+	free(marked);
+	CHECK(jsonrpc_mark_nuls("\"plain\"", 7, &n) == NULL && n == 0);
+}
+
 void suite_mcp_batch(void)
 {
 	struct mcp_server s;
@@ -155,6 +181,7 @@ void suite_mcp_batch(void)
 	CHECK(cJSON_IsObject(cJSON_GetObjectItem(cJSON_GetArrayItem(r, 0), "result")));
 	CHECK(error_code(cJSON_GetArrayItem(r, 1)) == JSONRPC_METHOD_NOT_FOUND);
 	CHECK(error_code(cJSON_GetArrayItem(r, 2)) == JSONRPC_INVALID_REQUEST);
+	CHECK(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(r, 2), "id")) == 3);
 	cJSON_Delete(r);
 	r = exchange(&s, "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\"}]");
 	CHECK(r == NULL);
