@@ -16,6 +16,9 @@
  *
  *   --config PATH   the file to read (default: $AIMX_CONFIG_DIR/config.toml,
  *                   else /etc/aimx/config.toml)
+ *
+ * Exit: 0 when the config is valid, 1 when it is not (or cannot be read),
+ * 2 on a usage error.
  */
 #include <stdio.h>
 #include <string.h>

@@ -11,11 +11,13 @@
  * runs in its own process; at most 100 at once (more get a 421). SIGTERM or
  * SIGINT stop it cleanly (a DATA in flight is finished first); SIGHUP
  * reloads config.toml and keeps the old one if the new file is invalid.
- * It also answers AIMX/1 requests (mailbox and hook management, read state)
+ * Once a message is stored, the mailbox's on_receive hooks run (for trusted
+ * senders, or all with fire_on_untrusted) as the mailbox owner.
+ * It also answers AIMX/1 requests (mailbox and hook management, read state,
+ * and SEND: outbound mail, DKIM-signed and delivered to the recipients' MX)
  * on <runtime dir>/aimx.sock, mode 0666: callers are identified by the uid
  * the kernel reports. The config is re-read whenever the file changes, so a
- * new mailbox routes mail at the next connection. Hooks and outbound mail
- * are not available yet.
+ * new mailbox routes mail at the next connection.
  *
  *   --bind ADDR:PORT   listen address (default 0.0.0.0:25)
  *   --tls-cert PEM     STARTTLS certificate (default /etc/ssl/aimx/cert.pem)
