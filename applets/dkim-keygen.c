@@ -24,18 +24,16 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "base64.h"
 #include "cli.h"
 #include "cli_table.h"
 #include "config.h"
 #include "config_report.h"
+#include "dkim_keyfile.h"
 #include "fileio.h"
 #include "mailbox_dir.h"
 #include "ops.h"
 #include "paths.h"
-#include "pem.h"
 #include "usage.h"
-#include "x509_selfsigned.h"
 
 #define SELECTOR_MAX 63
 
@@ -51,61 +49,14 @@ static int selector_valid(const char *s)
 	return 1;
 }
 
-static int write_keys(const char *private_path, const char *public_path, struct buf *spki)
-{
-	struct buf priv = BUF_INIT, priv_pem = BUF_INIT, pub_pem = BUF_INIT;
-	char err[X509_ERR_SIZE];
-	int rc = -1;
-	if (x509_rsa_keypair(&priv, spki, err) < 0)
-		cli_error("DKIM key generation failed: %s", err);
-	else if (pem_encode(&priv_pem, "RSA PRIVATE KEY", priv.data, priv.len) < 0 ||
-		 pem_encode(&pub_pem, "PUBLIC KEY", spki->data, spki->len) < 0)
-		cli_error("out of memory");
-	else if (file_write_atomic(private_path, priv_pem.data, priv_pem.len, 0600, (uid_t)-1,
-				   (gid_t)-1) < 0)
-		cli_error("cannot write %s: %s", private_path, strerror(errno));
-	else if (file_write_atomic(public_path, pub_pem.data, pub_pem.len, 0644, (uid_t)-1,
-				   (gid_t)-1) < 0)
-		cli_error("cannot write %s: %s", public_path, strerror(errno));
-	else
-		rc = 0;
-	if (priv.data)
-		explicit_bzero(priv.data, priv.len);
-	if (priv_pem.data)
-		explicit_bzero(priv_pem.data, priv_pem.len);
-	buf_free(&priv);
-	buf_free(&priv_pem);
-	buf_free(&pub_pem);
-	return rc;
-}
-
-/* The SPKI DER of an existing public.key. */
-static int read_public(const char *path, struct buf *spki)
-{
-	struct pem_list pems = PEM_LIST_INIT;
-	char err[256];
-	if (pem_read_file(path, "public key", &pems, err, sizeof(err)) < 0) {
-		cli_error("%s", err);
-		return -1;
-	}
-	int rc = -1;
-	for (size_t k = 0; k < pems.count && rc < 0; k++)
-		if (strcmp(pems.obj[k].label, "PUBLIC KEY") == 0)
-			rc = buf_append(spki, pems.obj[k].der, pems.obj[k].len);
-	if (rc < 0)
-		cli_error("%s: no PUBLIC KEY block", path);
-	pem_list_free(&pems);
-	return rc;
-}
-
 static void print_record(const char *selector, const char *domain, const struct buf *spki)
 {
-	struct buf b64 = BUF_INIT;
-	if (base64_encode(&b64, spki->data, spki->len, 0) < 0)
+	struct buf record = BUF_INIT;
+	if (dkim_keyfile_record(spki, &record) < 0)
 		return;
-	printf("Add this DNS TXT record:\n  %s._domainkey.%s\n  v=DKIM1; k=rsa; p=%s\n\n", selector,
-	       domain, b64.data);
-	buf_free(&b64);
+	printf("Add this DNS TXT record:\n  %s._domainkey.%s\n  %s\n\n", selector, domain,
+	       record.data);
+	buf_free(&record);
 }
 
 /* DECISIONS 24: keep the selector in the config when we can, else say what to add. */
@@ -163,14 +114,18 @@ static int keygen(const char *selector_flag, int force)
 	else
 		rc = EXIT_OK;
 	struct buf spki = BUF_INIT;
+	char err[DKIM_KEYFILE_ERR_SIZE] = "";
 	if (rc == EXIT_OK && !force && access(private_path, F_OK) == 0) {
 		fprintf(stderr, "Warning: DKIM keys already exist. Use --force to overwrite.\n");
-		rc = read_public(public_path, &spki) < 0 ? EXIT_ERR : EXIT_OK;
+		rc = dkim_keyfile_read_public(public_path, &spki, err) < 0 ? EXIT_ERR : EXIT_OK;
 	} else if (rc == EXIT_OK) {
-		rc = write_keys(private_path, public_path, &spki) < 0 ? EXIT_ERR : EXIT_OK;
+		rc = dkim_keyfile_generate(private_path, public_path, &spki, err) < 0 ? EXIT_ERR
+		                                                                       : EXIT_OK;
 		if (rc == EXIT_OK)
 			printf("DKIM keypair generated successfully.\n\n");
 	}
+	if (rc == EXIT_ERR && err[0])
+		cli_error("%s", err);
 	if (rc == EXIT_OK) {
 		print_record(selector, cfg.domain, &spki);
 		remember_selector(config_path, &cfg, selector);

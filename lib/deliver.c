@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "fileio.h"
 #include "log.h"
+#include "tcp_connect.h"
 
 #define SMTP_PORT      25
 #define DELIVER_MX_MAX 16
@@ -46,32 +46,6 @@ static void note(struct delivery_rcpt *r, const char *host, const char *what)
 	snprintf(r->details + n, sizeof(r->details) - n, "%s%s: %s", n ? "; " : "", host, what);
 }
 
-static int connect_timeout(const struct sockaddr *sa, socklen_t len, int timeout_ms)
-{
-	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -1;
-	if (connect(fd, sa, len) < 0 && errno != EINPROGRESS) {
-		close(fd);
-		return -1;
-	}
-	struct pollfd p = {fd, POLLOUT, 0};
-	int err = 0;
-	socklen_t elen = sizeof(err);
-	if (poll(&p, 1, timeout_ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 ||
-	    err) {
-		close(fd);
-		errno = err ? err : ETIMEDOUT;
-		return -1;
-	}
-	int flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The pending recipients of one domain, for one transaction. */
 struct group {
 	struct delivery_rcpt *r[SMTP_MAX_RCPT_GROUP];
@@ -100,7 +74,7 @@ static void try_address(const struct delivery *d, struct group *g, const char *h
 	struct smtp_job job = {d->helo, host, d->mail_from, addrs, n, d->data, d->len, d->trust, 1};
 	struct smtp_result res = {.rcpt = st};
 	for (int attempt = 0; attempt < 2; attempt++) {
-		int fd = connect_timeout(sa, salen, SMTP_CONNECT_MS);
+		int fd = tcp_connect_addr(sa, salen, SMTP_CONNECT_MS);
 		if (fd < 0) {
 			for (size_t k = 0; k < n; k++)
 				note(g->r[idx[k]], host, strerror(errno));
