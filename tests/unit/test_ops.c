@@ -47,6 +47,11 @@ static void test_mailboxes(void)
 	struct stat st;
 	CHECK(stat(cfg_path, &st) == 0 && (st.st_mode & 0777) == 0640);
 	char msg[4300];
+	/* the folders' parents stay traversable; the mailbox folders are the owner's alone */
+	snprintf(msg, sizeof(msg), "%s/sent", data);
+	CHECK(stat(msg, &st) == 0 && (st.st_mode & 0777) == 0755);
+	snprintf(msg, sizeof(msg), "%s/inbox/bot", data);
+	CHECK(stat(msg, &st) == 0 && (st.st_mode & 0777) == 0700);
 	snprintf(msg, sizeof(msg), "%s/inbox/bot/m.md", data);
 	CHECK(file_write_atomic(msg, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == 0);
 	CHECK(op_mailbox_delete(cfg_path, "bot", 0, 0, &r) == -1 && !strcmp(r.code, "NONEMPTY"));
