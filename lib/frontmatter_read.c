@@ -11,8 +11,7 @@
 
 #define HEAD_BLOCK 4096
 
-/* The length of the TOML between the opening "+++\n" and the closing "+++" line, or -1. */
-static long toml_length(const char *text, size_t len)
+long frontmatter_toml_len(const char *text, size_t len)
 {
 	if (len < 4 || memcmp(text, "+++\n", 4) != 0)
 		return -1;
@@ -113,7 +112,7 @@ int frontmatter_parse(const char *text, size_t len, struct frontmatter *fm,
                       char err[FRONTMATTER_ERR_MAX])
 {
 	memset(fm, 0, sizeof(*fm));
-	long n = toml_length(text, len);
+	long n = frontmatter_toml_len(text, len);
 	if (n < 0)
 		return 0;
 	struct toml_scan sc;
@@ -199,7 +198,7 @@ int frontmatter_read_head(int fd, struct buf *out)
 		out->data[out->len] = '\0';
 		if (out->len >= 4 && memcmp(out->data, "+++\n", 4) != 0)
 			return 0;
-		if (toml_length(out->data, out->len) >= 0)
+		if (frontmatter_toml_len(out->data, out->len) >= 0)
 			return 0;
 	}
 }

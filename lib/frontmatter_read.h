@@ -38,6 +38,10 @@ int frontmatter_string(const struct frontmatter *fm, const char *key, const char
 int frontmatter_bool(const struct frontmatter *fm, const char *key, int dflt, int *out,
                      char err[FRONTMATTER_ERR_MAX]);
 
+/* The length of the TOML between text's opening "+++\n" line and its closing "+++" line
+ * (the block starts at text + 4), or -1 when text has no complete frontmatter. */
+long frontmatter_toml_len(const char *text, size_t len);
+
 /* Read fd from its start through the closing "+++" line (or to EOF, or up to
  * FRONTMATTER_HEAD_MAX bytes), never the body beyond the next read(2) block.
  * 0, or -1 with errno (E2BIG past the maximum). */

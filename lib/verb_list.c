@@ -11,30 +11,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "frontmatter_read.h"
 #include "mail_folder.h"
 #include "ops.h"
 #include "paths.h"
 #include "version.h"
 
-#define FRONTMATTER_SCAN_MAX 16384
-
 struct counts {
 	long total, unread;
 };
 
-/* Unread unless a "read = true" line is in the first 16 KiB. */
+/* Unread unless the frontmatter holds a "read = true" line (the body does not count). */
 static int is_unread(int dirfd_, const char *relpath)
 {
-	char head[FRONTMATTER_SCAN_MAX + 1];
+	struct buf head = BUF_INIT;
 	int fd = openat(dirfd_, relpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return 1;
-	ssize_t n = read(fd, head, FRONTMATTER_SCAN_MAX);
+	int rc = frontmatter_read_head(fd, &head);
 	close(fd);
-	if (n <= 0)
-		return 1;
-	head[n] = '\0';
-	return !strstr(head, "\nread = true\n");
+	long toml = rc == 0 ? frontmatter_toml_len(head.data, head.len) : -1;
+	/* from the '\n' ending "+++" through the '\n' before the closing "+++" */
+	int unread = toml < 0 || !memmem(head.data + 3, (size_t)toml + 1, "\nread = true\n", 13);
+	buf_free(&head);
+	return unread;
 }
 
 struct count_ctx {

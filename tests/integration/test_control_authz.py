@@ -79,8 +79,10 @@ def test_owner_creates_lists_and_receives_at_once(daemon):
     assert (cst.st_uid, cst.st_gid, stat.S_IMODE(cst.st_mode)) == (0, 0, 0o640)
     assert 'owner = "aimxit-alice"' in open(daemon.config).read().split("[mailboxes.alice-bot]")[1]
     with smtplib.SMTP("127.0.0.1", daemon.port, timeout=30) as s:
-        s.sendmail("x@example.org", [f"alice-bot@{DOMAIN}"], "Subject: hot\r\n\r\nreload\r\n")
-    assert [p for p in stored_files(inbox) if p.endswith("-hot.md")]
+        # a body line "read = true" is not the frontmatter's: the message stays unread
+        s.sendmail("x@example.org", [f"alice-bot@{DOMAIN}"], "Subject: hot\r\n\r\nreload\r\nread = true\r\n")
+    stored = [p for p in stored_files(inbox) if p.endswith("-hot.md")]
+    assert stored and "\nread = true\n" in open(stored[0]).read()
     rows = json_reply(uds_call(daemon, b"AIMX/1 MAILBOX-LIST\n\n", ALICE))
     assert [r["name"] for r in rows] == ["alice", "alice-bot"]
     assert list(rows[1]) == ["name", "address", "inbox_path", "sent_path", "total", "unread", "sent_count", "registered"]
