@@ -187,7 +187,7 @@ static int is_ldh(char c)
 static int domain_valid(const char *domain)
 {
 	size_t len = strlen(domain), label = 0;
-	if (len == 0 || len > X509_CN_MAX)
+	if (len == 0 || len > X509_DOMAIN_MAX)
 		return 0;
 	for (size_t i = 0; i <= len; i++) {
 		char c = domain[i];
@@ -259,9 +259,11 @@ static void put_signature_algorithm(struct der *d, enum x509_key_kind kind)
 	der_close(d);
 }
 
-/* Name ::= SEQUENCE OF SET OF { type, value }: here the single RDN CN=<domain>. */
-static void put_name(struct der *d, const char *cn)
+/* Name ::= SEQUENCE OF SET OF { type, value }: here the single RDN CN=<domain>, or
+ * CN=X509_LONG_CN when the domain is longer than a CN may be. */
+static void put_name(struct der *d, const char *domain)
 {
+	const char *cn = strlen(domain) <= X509_CN_MAX ? domain : X509_LONG_CN;
 	der_open(d, TAG_SEQUENCE);
 	der_open(d, TAG_SET);
 	der_open(d, TAG_SEQUENCE);
@@ -519,7 +521,7 @@ int x509_selfsigned_make(struct x509_selfsigned *out, const char *domain, enum x
 	*out = empty;
 	if (!domain_valid(domain)) {
 		snprintf(err, X509_ERR_SIZE, "\"%.80s\" is not a hostname of at most %d characters",
-		         domain, X509_CN_MAX);
+		         domain, X509_DOMAIN_MAX);
 		return -1;
 	}
 	if (kind != X509_KEY_RSA2048 && kind != X509_KEY_EC_P256) {

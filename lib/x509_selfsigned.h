@@ -7,7 +7,9 @@
 #include "buf.h"
 
 #define X509_ERR_SIZE 256
-#define X509_CN_MAX   64 /* RFC 5280 ub-common-name: longer domains are refused */
+#define X509_CN_MAX     64  /* RFC 5280 ub-common-name */
+#define X509_DOMAIN_MAX 253 /* a DNS name */
+#define X509_LONG_CN    "aimx" /* the CN when the domain does not fit in one */
 
 enum x509_key_kind {
 	X509_KEY_RSA2048, /* RSA-2048, e = 65537, sha256WithRSAEncryption */
@@ -27,11 +29,12 @@ struct x509_selfsigned {
 #define X509_SELFSIGNED_INIT {BUF_INIT, BUF_INIT, NULL}
 
 /* Generate a fresh key of `kind` from the system randomness and a certificate with
- * subject = issuer = CN=<domain>, subjectAltName dNSName <domain>, basicConstraints CA:FALSE
+ * subject = issuer = CN=<domain> (CN=X509_LONG_CN for a domain longer than X509_CN_MAX: clients
+ * match the name in the subjectAltName), subjectAltName dNSName <domain>, basicConstraints CA:FALSE
  * (critical), subject and authority key identifiers, a random positive 16-byte serial, and
  * validity from `now` - 1 hour to `now` + 10 years (UTCTime before 2050, GeneralizedTime
  * from 2050). `domain` must be a hostname (letters, digits, '-', dots) of at most
- * X509_CN_MAX characters. 0, or -1 with a message in `err` (`out` is then empty). */
+ * X509_DOMAIN_MAX characters. 0, or -1 with a message in `err` (`out` is then empty). */
 int x509_selfsigned_make(struct x509_selfsigned *out, const char *domain, enum x509_key_kind kind,
                          time_t now, char err[X509_ERR_SIZE]);
 

@@ -196,6 +196,28 @@ def test_python_ssl_echo(pair):
     assert rc == 0, err
 
 
+def test_domain_longer_than_a_common_name(tool, tmp_path):
+    """A 200-character domain does not fit in a CN (64 at most): the certificate says CN=aimx
+    and carries the domain in its subjectAltName, which OpenSSL and Python match."""
+    domain = ".".join(["a" * 63, "b" * 63, "c" * 63, "example"])
+    cert, key = str(tmp_path / "c.pem"), str(tmp_path / "k.pem")
+    r = run([tool, "gencert", domain, "rsa", cert, key])
+    assert r.returncode == 0, r.stderr
+    text = x509_text(cert)
+    assert "Subject: CN = aimx" in text and f"DNS:{domain}" in text
+    r = run(["openssl", "verify", "-x509_strict", "-CAfile", cert, "-verify_hostname", domain,
+             cert])
+    assert r.returncode == 0, r.stdout + r.stderr
+    srv = Server("serve", cert, key)
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as raw:
+        with client_context(read_text(cert)).wrap_socket(raw, server_hostname=domain) as s:
+            s.sendall(b"hi\r\n")
+            assert recv_exact(s, 4) == b"hi\r\n"
+            s.unwrap()
+    rc, err = srv.finish()
+    assert rc == 0, err
+
+
 def test_python_rejects_wrong_hostname(pair):
     _, cert, key = pair
     srv = Server("serve", cert, key)

@@ -221,6 +221,15 @@ static void check_key_matches(enum x509_key_kind kind)
 	CHECK(ss.key_der.data == NULL && ss.cert_der.data == NULL);
 }
 
+
+/* A hostname of exactly len characters: labels of 63 letters joined by dots. */
+static void long_name(char *out, size_t len)
+{
+	for (size_t k = 0; k < len; k++)
+		out[k] = k % 64 == 63 && k + 1 < len ? '.' : 'a';
+	out[len] = '\0';
+}
+
 static void test_bad_domains(void)
 {
 	static const char *const bad[] = {
@@ -235,8 +244,13 @@ static void test_bad_domains(void)
 	    "*.test",
 	    "caf\xc3\xa9.test",
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test",
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",   /* label of 64 */
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}; /* 65 */
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}; /* label of 64 */
+	char too_long[X509_DOMAIN_MAX + 2];
+	long_name(too_long, X509_DOMAIN_MAX + 1);
+	struct x509_selfsigned over;
+	char over_err[X509_ERR_SIZE] = "";
+	CHECK(x509_selfsigned_make(&over, too_long, X509_KEY_EC_P256, T_2023, over_err) == -1);
+	CHECK_CONTAINS(over_err, "at most 253 characters");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct x509_selfsigned ss;
 		char err[X509_ERR_SIZE] = "";
@@ -255,6 +269,19 @@ static void test_bad_domains(void)
 		struct x509_selfsigned ss;
 		char err[X509_ERR_SIZE] = "";
 		CHECK(x509_selfsigned_make(&ss, good[i], X509_KEY_EC_P256, T_2023, err) == 0);
+		x509_selfsigned_free(&ss);
+	}
+	/* Longer than a CN may be (65 and 253): CN=aimx, and the name matches through the SAN. */
+	static const size_t lengths[] = {X509_CN_MAX + 1, X509_DOMAIN_MAX};
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		size_t len = lengths[i];
+		char name[X509_DOMAIN_MAX + 1];
+		struct x509_selfsigned ss;
+		char err[X509_ERR_SIZE] = "";
+		long_name(name, len);
+		CHECK(x509_selfsigned_make(&ss, name, X509_KEY_RSA2048, T_2023, err) == 0);
+		CHECK(bearssl_validate(&ss.cert_der, name, T_2023) == BR_ERR_OK);
+		CHECK(memmem(ss.cert_der.data, ss.cert_der.len, X509_LONG_CN, 4) != NULL);
 		x509_selfsigned_free(&ss);
 	}
 }
