@@ -391,6 +391,9 @@ def test_openrc_script(aimx, tmp_path):
         assert f"\ncommand={aimx}\n" in script
         assert f'\ncommand_args="serve --data-dir {h.path("data")}"\n' in script
         assert "checkpath -d -m 0755 -o root:root /run/aimx" in script
+        # openrc-run sources it with /bin/sh: it must parse as POSIX sh
+        v = run(["sh", "-n", h.path("units", "aimx")])
+        assert (v.returncode, v.stderr) == (0, ""), v.stderr
         calls = open(h.path("ctl.log")).read().splitlines()
         assert calls[-2:] == ["rc-update add aimx default", "rc-service aimx restart"]
     finally:
