@@ -95,6 +95,18 @@ static const struct mcp_tool *find_tool(const char *name)
 	return NULL;
 }
 
+/* A NUL anywhere in the arguments but in the string value of "id": the email tools refuse
+ * an id with NUL themselves, with the spec's "Email ID contains invalid characters.". */
+static int nul_outside_id(const cJSON *arguments)
+{
+	if (!cJSON_IsObject(arguments))
+		return jsonrpc_has_nul(arguments);
+	for (const cJSON *c = arguments->child; c; c = c->next)
+		if (!(cJSON_IsString(c) && strcmp(c->string, "id") == 0) && jsonrpc_has_nul(c))
+			return 1;
+	return 0;
+}
+
 /* tools/call: NULL with *why for a JSON-RPC error; otherwise the tool result. */
 static cJSON *tools_call(const cJSON *params, const char **why)
 {
@@ -112,7 +124,7 @@ static cJSON *tools_call(const cJSON *params, const char **why)
 	struct mcp_args args;
 	char err[MCP_ARG_ERR_MAX];
 	const cJSON *arguments = cJSON_GetObjectItemCaseSensitive(params, "arguments");
-	if (jsonrpc_has_nul(arguments))
+	if (nul_outside_id(arguments))
 		mcp_fail(&r, "failed to deserialize parameters: a string contains NUL (\\u0000), "
 		             "which no aimx parameter accepts");
 	else if (mcp_args_decode(t->params, t->nparams, t->strict, arguments, &args, err) < 0)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aimx_client.h"
+#include "jsonrpc.h"
 
 static int put(struct mcp_result *r, int is_error, const char *fmt, va_list ap)
 {
@@ -106,7 +107,7 @@ int mcp_check_id(const char *id, struct mcp_result *r)
 {
 	if (!id[0])
 		return mcp_fail(r, "Email ID cannot be empty.");
-	if (strstr(id, "..") || strchr(id, '/') || strchr(id, '\\'))
+	if (strstr(id, "..") || strchr(id, '/') || strchr(id, '\\') || strchr(id, JSONRPC_NUL_MARK))
 		return mcp_fail(r, "Email ID contains invalid characters.");
 	return 0;
 }

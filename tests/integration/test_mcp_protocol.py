@@ -326,10 +326,14 @@ def test_unknown_argument_on_a_lenient_tool_is_ignored(ready):
 
 def test_nul_inside_arguments_is_refused(ready):
     ready.send(b'{"jsonrpc":"2.0","id":"n","method":"tools/call","params":{"name":"email_read",'
-               b'"arguments":{"mailbox":"alice","id":"a\\u0000/../../x"}}}\n')
+               b'"arguments":{"mailbox":"al\\u0000ice","id":"x"}}}\n')
     assert ready.reply() == text_result(
         "n", "failed to deserialize parameters: a string contains NUL (\\u0000), "
         "which no aimx parameter accepts", True)
+    # in an email id, NUL is one of the invalid characters (surface.md 5.2)
+    ready.send(b'{"jsonrpc":"2.0","id":"i","method":"tools/call","params":{"name":"email_read",'
+               b'"arguments":{"mailbox":"alice","id":"a\\u0000/../../x"}}}\n')
+    assert ready.reply() == text_result("i", "Email ID contains invalid characters.", True)
     # an escaped backslash before u0000 is just text, not a NUL
     ready.send(b'{"jsonrpc":"2.0","id":"m","method":"tools/call","params":{"name":"mailbox_create",'
                b'"arguments":{"name":"x","z":"\\\\u0000"}}}\n')

@@ -326,6 +326,8 @@ void suite_mcp_tool_prechecks(void)
 	     "\"html_body\":\"\"}",
 	     "email_send", "AIMX/1 SEND: --text-only and --html-body are mutually exclusive"},
 	    {"{\"mailbox\":\"a\",\"id\":\"x\\u0000y\",\"body\":\"b\"}", "email_reply",
+	     "Email ID contains invalid characters."},
+	    {"{\"mailbox\":\"a\",\"id\":\"x\",\"body\":\"b\\u0000\"}", "email_reply",
 	     "failed to deserialize parameters: a string contains NUL"},
 	    {"{\"mailbox\":\"a\",\"id\":\"x\\\\u0000y\",\"body\":\"b\",\"html_body\":\"h\",\"text_"
 	     "only\":true}",

@@ -127,8 +127,9 @@ test('traversal ids, symlinks and empty ids are refused by every id-taking tool'
         }
         for (const tool of ['email_read', 'email_mark_read', 'email_mark_unread']) {
             assert.equal(await a.fail(tool, { mailbox: MB, id: '' }), 'Email ID cannot be empty.', tool);
-            // NUL cannot reach the id check intact; it is refused whole.
-            assert.match(await a.fail(tool, { mailbox: MB, id: `${IDS[0]}\u0000x` }), /NUL/);
+            // a NUL in the id is an invalid character (spec); elsewhere it is refused whole
+            assert.equal(await a.fail(tool, { mailbox: MB, id: `${IDS[0]}\u0000x` }), 'Email ID contains invalid characters.', tool);
+            assert.match(await a.fail(tool, { mailbox: `${MB}\u0000`, id: IDS[0] }), /^failed to deserialize parameters: a string contains NUL/);
         }
         // A symlinked message file and a symlinked bundle dir, both pointing outside: not found, no fallback.
         for (const id of ['2026-09-01-000000-link', 'secret']) {
