@@ -1,12 +1,14 @@
 """A root `aimx serve` with a 0640 root:root config and real non-root owners, for integration tests."""
 
 import atexit
+import contextlib
 import os
 import pwd
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 from dns_fixture import DnsServer
@@ -113,6 +115,19 @@ class Daemon:
 
     def inbox(self, mailbox):
         return os.path.join(self.data, "inbox", mailbox)
+
+
+@contextlib.contextmanager
+def daemon_under_tmp(aimx, prefix, extra_env=None):
+    """A Daemon in a fresh tree under /tmp (not pytest's 0700 tree: the test users must reach
+    the socket and their folders); stopped (asserting a clean exit) and removed after."""
+    root = tempfile.mkdtemp(prefix=prefix)
+    try:
+        d = Daemon(aimx, root, extra_env)
+        yield d
+        d.stop()
+    finally:
+        cleanup(root)
 
 
 def as_user(user, argv):

@@ -7,27 +7,22 @@ import smtplib
 import stat
 import subprocess
 
-import tempfile
 
 import pytest
 
-from daemon_fixture import DOMAIN, Daemon, cleanup, free_port, snapshot, stored_files, uds_call
+from daemon_fixture import DOMAIN, daemon_under_tmp, free_port, snapshot, stored_files, uds_call
 
 ALICE, BOB = "aimxit-alice", "aimxit-bob"
 
 
 @pytest.fixture(scope="module")
 def daemon(aimx):
-    # Under /tmp, not pytest's 0700 tree: the test users must reach the socket.
-    root = tempfile.mkdtemp(prefix="aimx-it-control-")
-    d = Daemon(aimx, root)
-    for mb in ("alice", "bob"):
-        with smtplib.SMTP("127.0.0.1", d.port, timeout=30) as s:
-            s.sendmail("x@example.org", [f"{mb}@{DOMAIN}"],
-                       f"Subject: seed {mb}\r\nMessage-ID: <seed-{mb}@x>\r\n\r\nhi\r\n")
-    yield d
-    d.stop()
-    cleanup(root)
+    with daemon_under_tmp(aimx, "aimx-it-control-") as d:
+        for mb in ("alice", "bob"):
+            with smtplib.SMTP("127.0.0.1", d.port, timeout=30) as s:
+                s.sendmail("x@example.org", [f"{mb}@{DOMAIN}"],
+                           f"Subject: seed {mb}\r\nMessage-ID: <seed-{mb}@x>\r\n\r\nhi\r\n")
+        yield d
 
 
 def err(code, reason):

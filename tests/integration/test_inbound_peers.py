@@ -8,11 +8,10 @@ import smtplib
 import socket
 import ssl
 import subprocess
-import tempfile
 
 import pytest
 
-from daemon_fixture import DOMAIN, Daemon, cleanup, stored_files
+from daemon_fixture import DOMAIN, daemon_under_tmp, stored_files
 from inbound_helpers import frontmatter, read_reply
 
 ORDER = ["id", "message_id", "thread_id", "from", "to", "delivered_to", "subject", "date",
@@ -22,12 +21,8 @@ ORDER = ["id", "message_id", "thread_id", "from", "to", "delivered_to", "subject
 
 @pytest.fixture(scope="module")
 def daemon(aimx):
-    # Under /tmp, not pytest's 0700 tree: the test users must reach the socket.
-    root = tempfile.mkdtemp(prefix="aimx-it-inbound-")
-    d = Daemon(aimx, root)
-    yield d
-    d.stop()
-    cleanup(root)
+    with daemon_under_tmp(aimx, "aimx-it-inbound-") as d:
+        yield d
 
 
 def newest(directory, before):

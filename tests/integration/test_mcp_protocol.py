@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import run
-from daemon_fixture import DOMAIN, Daemon, as_user, cleanup
+from daemon_fixture import DOMAIN, as_user, daemon_under_tmp
 
 ALICE, BOB = "aimxit-alice", "aimxit-bob"
 VERSIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"]
@@ -492,12 +492,8 @@ def test_extra_arguments_are_a_usage_error(aimx, env):
 
 @pytest.fixture(scope="module")
 def daemon(aimx):
-    # Under /tmp, not pytest's 0700 tree: the test users must reach the socket.
-    root = tempfile.mkdtemp(prefix="aimx-it-mcp-")
-    d = Daemon(aimx, root)
-    yield d
-    d.stop()
-    cleanup(root)
+    with daemon_under_tmp(aimx, "aimx-it-mcp-") as d:
+        yield d
 
 
 @pytest.mark.parametrize("user,mailbox", [(ALICE, "alice"), (BOB, "bob")])
