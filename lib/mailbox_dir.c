@@ -62,28 +62,36 @@ int mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct mailbox *mb,
-		       char *out, size_t outsz)
+int mailbox_folder_make(const char *data_dir, const char *folder, const char *name,
+			const struct owner_ids *ids, char *out, size_t outsz)
 {
 	char folder_dir[AIMX_PATH_MAX];
 	if (path_join(folder_dir, sizeof(folder_dir), data_dir, folder) < 0 ||
-	    path_join(out, outsz, folder_dir, mb->name) < 0)
+	    path_join(out, outsz, folder_dir, name) < 0)
 		return -1;
 	/* inbox/ and sent/ stay traversable (0755) so owners reach their own 0700 folders */
 	if (mkdir_p(folder_dir, 0755) < 0 || mkdir_p(out, 0700) < 0)
 		return -1;
+	struct stat st;
 	if (geteuid() != 0)
 		return 0;
-	struct owner_ids ids;
-	struct stat st;
-	if (owner_lookup(mb->owner, &ids) < 0 || stat(out, &st) < 0)
+	if (stat(out, &st) < 0)
 		return -1;
 	/* Heal drift only: a needless chown/chmod per message dirties the inode every time. */
-	if ((st.st_uid != ids.uid || st.st_gid != ids.gid) && chown(out, ids.uid, ids.gid) < 0)
+	if ((st.st_uid != ids->uid || st.st_gid != ids->gid) && chown(out, ids->uid, ids->gid) < 0)
 		return -1;
 	if ((st.st_mode & 07777) != 0700 && chmod(out, 0700) < 0)
 		return -1;
 	return 0;
+}
+
+int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct mailbox *mb,
+		       char *out, size_t outsz)
+{
+	struct owner_ids ids = {0, 0};
+	if (geteuid() == 0 && owner_lookup(mb->owner, &ids) < 0)
+		return -1;
+	return mailbox_folder_make(data_dir, folder, mb->name, &ids, out, outsz);
 }
 
 int lock_file_exclusive(const char *path)

@@ -15,9 +15,13 @@ struct owner_ids {
 /* The owner's uid and primary gid ("root" is 0:0). 0, or -1 when the user is unknown. */
 int owner_lookup(const char *owner, struct owner_ids *ids);
 
-/* mkdir -p <data_dir>/<folder>/<mailbox> (folder "inbox" or "sent"); when running as
- * root, chown it to the owner and chmod 0700 every time (heals drift). Writes the path
- * to out. 0, or -1 with errno. */
+/* mkdir -p <data_dir>/<folder>/<name> (folder "inbox" or "sent"): the folder 0755, the
+ * mailbox folder created 0700; when running as root, its owner set to ids and its mode
+ * to 0700 (drift healed, nothing touched when already right). Writes the path to out. 0, or -1 with errno. */
+int mailbox_folder_make(const char *data_dir, const char *folder, const char *name,
+			const struct owner_ids *ids, char *out, size_t outsz);
+
+/* mailbox_folder_make for mb, owned by mb->owner. 0, or -1 with errno. */
 int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct mailbox *mb,
 		       char *out, size_t outsz);
 

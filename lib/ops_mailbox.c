@@ -87,16 +87,10 @@ static int prepare_folders(const struct config_txn *t, const char *name, const s
 		if (check_existing_dir(f->dir[k], ids, &f->existed[k], r) < 0)
 			return -1;
 	}
-	for (int k = 0; k < 2; k++) {
-		char parent[AIMX_PATH_MAX];
-		/* inbox/ and sent/ (and the data dir) traversable, so owners reach their 0700 folder */
-		if (snprintf(parent, sizeof(parent), "%s/%s", t->data_dir, folders[k]) >=
-		        (int)sizeof(parent) ||
-		    mkdir_p(parent, 0755) < 0 || mkdir_p(f->dir[k], 0700) < 0 ||
-		    (geteuid() == 0 && chown(f->dir[k], ids->uid, ids->gid) < 0) ||
-		    chmod(f->dir[k], 0700) < 0)
+	for (int k = 0; k < 2; k++)
+		if (mailbox_folder_make(t->data_dir, folders[k], name, ids, f->dir[k],
+					sizeof(f->dir[k])) < 0)
 			return op_fail(r, "IO", "cannot create %s: %s", f->dir[k], strerror(errno));
-	}
 	return 0;
 }
 
