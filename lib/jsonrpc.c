@@ -6,42 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* At p + k a \u0000 escape that is not itself escaped (an even run of backslashes before). */
-static int real_nul_escape(const char *p, size_t k, size_t len)
+int jsonrpc_mark_nuls(const char *line, size_t len, char **out, size_t *outlen)
 {
-	if (k + 6 > len || memcmp(p + k, "\\u0000", 6) != 0)
+	*out = NULL;
+	if (!memmem(line, len, "\\u0000", 6))
 		return 0;
-	size_t run = 0;
-	while (run < k && p[k - 1 - run] == '\\')
-		run++;
-	return run % 2 == 0;
-}
-
-char *jsonrpc_mark_nuls(const char *line, size_t len, size_t *outlen)
-{
-	size_t k = 0;
-	while (k < len && !real_nul_escape(line, k, len))
-		k++;
-	*outlen = 0;
-	if (k == len)
-		return NULL;
 	char *copy = malloc(len + 1);
-	if (!copy) {
-		*outlen = 1;
-		return NULL;
-	}
+	if (!copy)
+		return -1;
 	size_t n = 0;
-	for (k = 0; k < len;) {
-		if (real_nul_escape(line, k, len)) {
+	for (size_t k = 0; k < len;) {
+		if (line[k] == '\\' && len - k >= 6 && memcmp(line + k, "\\u0000", 6) == 0) {
 			copy[n++] = JSONRPC_NUL_MARK;
 			k += 6;
-		} else {
-			copy[n++] = line[k++];
+			continue;
 		}
+		/* an escape pair is copied whole: in \\u0000 the pair is a backslash, no NUL */
+		if (line[k] == '\\' && k + 1 < len)
+			copy[n++] = line[k++];
+		copy[n++] = line[k++];
 	}
 	copy[n] = '\0';
+	*out = copy;
 	*outlen = n;
-	return copy;
+	return 1;
 }
 
 static int has_mark(const char *s)

@@ -31,9 +31,9 @@ struct jsonrpc_msg {
  * a line with this byte before parsing; it cannot occur otherwise in a valid UTF-8 line. */
 #define JSONRPC_NUL_MARK '\xff'
 
-/* Copy of the len bytes of line with each real \u0000 escape turned into JSONRPC_NUL_MARK
- * (*outlen set); NULL when there is none (or no memory: *outlen is then 1). */
-char *jsonrpc_mark_nuls(const char *line, size_t len, size_t *outlen);
+/* When line may hold a \u0000 escape: 1 with *out a copy (free it) of length *outlen in
+ * which each real one is JSONRPC_NUL_MARK; 0 (*out NULL) when it holds none; -1 ENOMEM. */
+int jsonrpc_mark_nuls(const char *line, size_t len, char **out, size_t *outlen);
 /* A string value or key at or under item held a NUL (JSONRPC_NUL_MARK). */
 int jsonrpc_has_nul(const cJSON *item);
 

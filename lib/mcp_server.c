@@ -230,12 +230,11 @@ int mcp_server_line(struct mcp_server *s, const char *line, size_t len, struct b
 		return 0;
 	if (!utf8_valid(line, len) || memchr(line, '\0', len))
 		return put(out, jsonrpc_error(NULL, JSONRPC_PARSE_ERROR, "Parse error"));
-	size_t marked_len;
-	char *marked = jsonrpc_mark_nuls(line, len, &marked_len);
-	if (!marked && marked_len)
+	char *marked;
+	size_t text_len = len;
+	if (jsonrpc_mark_nuls(line, len, &marked, &text_len) < 0)
 		return -1;
 	const char *text = marked ? marked : line, *end = NULL;
-	size_t text_len = marked ? marked_len : len;
 	cJSON *msg = cJSON_ParseWithLengthOpts(text, text_len, &end, 0);
 	int rc;
 	if (!msg || !blank(end, text_len - (size_t)(end - text)))

@@ -163,10 +163,14 @@ void suite_mcp_ids(void)
 	CHECK_CONTAINS(out.data, "\"id\":\"a\\\\u0000b\",\"result\"");
 	buf_free(&out);
 	size_t n;
-	char *marked = jsonrpc_mark_nuls("\"x\\u0000y\\\\u0000\"", 18, &n);
+	char *marked;
+	CHECK(jsonrpc_mark_nuls("\"x\\u0000y\\\\u0000\"", 18, &marked, &n) == 1);
 	CHECK(marked && n == 13 && memcmp(marked, "\"x\xffy\\\\u0000\"", 13) == 0);
 	free(marked);
-	CHECK(jsonrpc_mark_nuls("\"plain\"", 7, &n) == NULL && n == 0);
+	CHECK(jsonrpc_mark_nuls("\"\\\\\\u0000\"", 10, &marked, &n) == 1);
+	CHECK(marked && n == 5 && memcmp(marked, "\"\\\\\xff\"", 5) == 0);
+	free(marked);
+	CHECK(jsonrpc_mark_nuls("\"plain\"", 7, &marked, &n) == 0 && marked == NULL);
 }
 
 void suite_mcp_batch(void)
