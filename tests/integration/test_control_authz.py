@@ -74,14 +74,18 @@ def test_owner_creates_lists_and_receives_at_once(daemon):
     assert (cst.st_uid, cst.st_gid, stat.S_IMODE(cst.st_mode)) == (0, 0, 0o640)
     assert 'owner = "aimxit-alice"' in open(daemon.config).read().split("[mailboxes.alice-bot]")[1]
     with smtplib.SMTP("127.0.0.1", daemon.port, timeout=30) as s:
-        # a body line "read = true" is not the frontmatter's: the message stays unread
-        s.sendmail("x@example.org", [f"alice-bot@{DOMAIN}"], "Subject: hot\r\n\r\nreload\r\nread = true\r\n")
-    stored = [p for p in stored_files(inbox) if p.endswith("-hot.md")]
-    assert stored and "\nread = true\n" in open(stored[0]).read()
+        s.sendmail("x@example.org", [f"alice-bot@{DOMAIN}"], "Subject: hot\r\n\r\nreload\r\n")
+    assert [p for p in stored_files(inbox) if p.endswith("-hot.md")]
+    # a body line "read = true" is not the frontmatter's: that message stays unread
+    body_says_read = os.path.join(inbox, "2026-01-01-000000-note.md")
+    with open(body_says_read, "wb") as f:
+        f.write(b'+++\nid = "2026-01-01-000000-note"\nread = false\n+++\n\nread = true\n')
+    os.chown(body_says_read, pwd.getpwnam(ALICE).pw_uid, pwd.getpwnam(ALICE).pw_gid)
     rows = json_reply(uds_call(daemon, b"AIMX/1 MAILBOX-LIST\n\n", ALICE))
     assert [r["name"] for r in rows] == ["alice", "alice-bot"]
     assert list(rows[1]) == ["name", "address", "inbox_path", "sent_path", "total", "unread", "sent_count", "registered"]
-    assert rows[1]["address"] == f"alice-bot@{DOMAIN}" and rows[1]["total"] == 1 and rows[1]["unread"] == 1
+    assert rows[1]["address"] == f"alice-bot@{DOMAIN}" and rows[1]["total"] == 2 and rows[1]["unread"] == 2
+    os.unlink(body_says_read)  # later tests count alice-bot's one message
     all_rows = json_reply(uds_call(daemon, b"AIMX/1 MAILBOX-LIST\n\n"))
     assert {"alice", "alice-bot", "bob", "catchall"} <= {r["name"] for r in all_rows}
 
