@@ -23,7 +23,7 @@ ASAN_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,
               -fno-sanitize-recover=all $(INCS)
 ASAN_LDFLAGS = -fsanitize=address,undefined -L$(DEPS)/asan/lib
 
-LIB_SRC     := $(sort $(wildcard lib/*.c))
+LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 APPLET_SRC  := $(sort $(wildcard applets/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRC    := $(sort $(wildcard tests/tools/*.c))
@@ -63,12 +63,12 @@ build/gen/psl_data.h: build/mkpsl $(PSL_DAT)
 	@mkdir -p build/gen
 	build/mkpsl $(PSL_DAT) $@.tmp && mv $@.tmp $@
 
-build/musl/lib/psl.o build/asan/lib/psl.o: build/gen/psl_data.h
+build/musl/lib/trust/psl.o build/asan/lib/trust/psl.o: build/gen/psl_data.h
 
 # The service unit and OpenRC script setup installs, compiled in from scripts/.
 build/gen/service_units.h: scripts/mkembed scripts/aimx.service scripts/aimx.openrc
 	@mkdir -p build/gen && scripts/mkembed $@ scripts/aimx.service scripts/aimx.openrc
-build/musl/lib/service.o build/asan/lib/service.o: build/gen/service_units.h
+build/musl/lib/cli/service.o build/asan/lib/cli/service.o: build/gen/service_units.h
 
 build/gen/unit_suites.h: $(UNIT_SRC)
 	@mkdir -p build/gen

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "applets/applets.h"
-#include "cli.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "base/paths.h"
 #include "usage.h"
-#include "version.h"
+#include "base/version.h"
 
 struct applet {
 	const char *name;
@@ -126,7 +126,7 @@ static int global_options(int *argc, char ***argv, int *done)
 			print_list(stdout);
 			return EXIT_OK;
 		} else if (strcmp(opt, "--version") == 0 || strcmp(opt, "-V") == 0) {
-			printf("%s\n", aimx_version_line());
+			printf("%s\n", version_line());
 			return EXIT_OK;
 		} else {
 			fprintf(stderr, "aimx: unknown option '%s'\n", opt);

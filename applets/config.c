@@ -24,9 +24,9 @@
 #include <string.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "config.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "conf/config.h"
+#include "base/paths.h"
 #include "usage.h"
 
 static int load(const char *path, struct config *cfg)

@@ -24,15 +24,15 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "config.h"
-#include "config_report.h"
-#include "dkim_keyfile.h"
-#include "fileio.h"
-#include "mailbox_dir.h"
-#include "ops.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "conf/config.h"
+#include "conf/config_report.h"
+#include "dkim/dkim_keyfile.h"
+#include "base/fileio.h"
+#include "store/mailbox_dir.h"
+#include "control/ops.h"
+#include "base/paths.h"
 #include "usage.h"
 
 #define SELECTOR_MAX 63
@@ -65,9 +65,9 @@ static void remember_selector(const char *config_path, const struct config *cfg,
 {
 	if (cfg->dkim_selector && strcmp(cfg->dkim_selector, selector) == 0)
 		return;
-	struct op_result r;
+	struct ops_result r;
 	if (geteuid() == 0 && access(config_path, W_OK) == 0 &&
-	    op_set_dkim_selector(config_path, selector, &r) == 0) {
+	    ops_set_dkim_selector(config_path, selector, &r) == 0) {
 		printf("Saved dkim_selector = \"%s\" in %s.\n", selector, config_path);
 		return;
 	}
@@ -82,7 +82,7 @@ static int make_key_dir(void)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return mkdir_p(dir, 0755);
+	return fileio_mkdir_p(dir, 0755);
 }
 
 static int load_config(char path[AIMX_PATH_MAX], struct config *cfg)

@@ -19,11 +19,11 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "config.h"
-#include "doctor.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "conf/config.h"
+#include "cli/doctor.h"
+#include "base/paths.h"
 #include "usage.h"
 
 static int load_config(char path[AIMX_PATH_MAX], struct config *cfg)

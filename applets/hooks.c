@@ -40,17 +40,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aimx_proto.h"
+#include "control/aimx_proto.h"
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "config.h"
-#include "mailbox_dir.h"
-#include "ops.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "conf/config.h"
+#include "store/mailbox_dir.h"
+#include "control/ops.h"
+#include "base/paths.h"
 #include "usage.h"
-#include "verb_hook_body.h"
-#include "verbs.h"
+#include "control/hook_body.h"
+#include "control/verb.h"
 
 #define CMD_COLUMN 60
 
@@ -225,7 +225,7 @@ static int parse_cmd(const char *raw, struct strlist *argv)
 /* The checks of the spec, in order, that need no daemon; fills h (cmd, event, flag). */
 static int create_checks(const struct hk_ctx *c, const struct hk_args *a, struct hook *h)
 {
-	if (a->name && !hook_name_valid(a->name)) {
+	if (a->name && !config_hook_name_valid(a->name)) {
 		cli_error("invalid hook name '%s': must match [a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}",
 		          a->name);
 		return -1;
@@ -257,15 +257,15 @@ static int direct_create(const struct hk_ctx *c, const struct hk_args *a, const 
                          const struct hook *h, const char *effective)
 {
 	struct hook d;
-	struct op_result r = {"", ""};
+	struct ops_result r = {"", ""};
 	char why[512];
 	memset(&d, 0, sizeof(d));
 	if (hook_body_decode(body, strlen(body), &d, why, sizeof(why)) < 0) {
-		op_fail(&r, "PROTOCOL", "%s", why);
+		ops_fail(&r, "PROTOCOL", "%s", why);
 	} else {
 		d.event = h->event;
 		d.name = (char *)a->name;
-		op_hook_create(c->config_path, a->mailbox, 0, &d, &r);
+		ops_hook_create(c->config_path, a->mailbox, 0, &d, &r);
 	}
 	strlist_free(&d.cmd);
 	free(d.type);
@@ -284,7 +284,7 @@ static int send_create(const struct hk_ctx *c, const struct hk_args *a, const st
 	if (a->name)
 		snprintf(effective, sizeof(effective), "%s", a->name);
 	else
-		hook_derive_name(h, effective);
+		config_hook_derive_name(h, effective);
 	char *body = hook_body_encode(&h->cmd, h->fire_on_untrusted,
 	                              h->timeout_secs != HOOK_TIMEOUT_DEFAULT, h->timeout_secs);
 	if (!body) {
@@ -365,7 +365,7 @@ static int delete_precheck_local(const struct hk_ctx *c, const struct hk_args *a
 			if (a->yes)
 				return 1;
 			struct hook_view v = {h->effective_name, mb->name,
-			                      hook_event_name(h->event), h->timeout_secs,
+			                      config_hook_event_name(h->event), h->timeout_secs,
 			                      cli_argv_json(&h->cmd)};
 			int rc = v.argv_json ? confirm_delete(&v) : -1;
 			free(v.argv_json);
@@ -407,10 +407,10 @@ static int delete_precheck_remote(const struct hk_ctx *c, const struct hk_args *
 
 static int direct_delete(const struct hk_ctx *c, const struct hk_args *a)
 {
-	struct op_result r = {"", ""};
+	struct ops_result r = {"", ""};
 	if (!c->have_cfg || c->caller != 0)
 		return root_required("delete");
-	if (op_hook_delete(c->config_path, a->hook_name, 0, &r) < 0) {
+	if (ops_hook_delete(c->config_path, a->hook_name, 0, &r) < 0) {
 		cli_error("[%s] %s", r.code, r.reason);
 		return EXIT_ERR;
 	}

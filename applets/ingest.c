@@ -27,13 +27,13 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "config.h"
-#include "auth.h"
-#include "fileio.h"
-#include "hooks_receive.h"
-#include "ingest.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "conf/config.h"
+#include "trust/trust_gate.h"
+#include "base/fileio.h"
+#include "hooks/hook_receive.h"
+#include "store/ingest.h"
+#include "base/paths.h"
 #include "usage.h"
 
 /* SMTP caps messages at 25 MiB of wire bytes; a local import (a base64 attachment of
@@ -43,15 +43,15 @@
 static int read_stdin(struct buf *raw)
 {
 	raw->limit = INGEST_STDIN_MAX;
-	return fd_read_all(STDIN_FILENO, raw);
+	return fileio_read_fd(STDIN_FILENO, raw);
 }
 
 static int store(const struct config *cfg, const char *rcpt, const struct buf *raw)
 {
 	const char *data = raw->data ? raw->data : "";
-	struct auth_input ai = {data, raw->len, NULL, NULL};
-	struct auth_verdicts verdicts;
-	auth_check_message_default(&ai, &verdicts);
+	struct trust_input ai = {data, raw->len, NULL, NULL};
+	struct trust_verdicts verdicts;
+	trust_check_message_default(&ai, &verdicts);
 	struct ingest_request req = {cfg, paths_data_dir(cfg->data_dir), rcpt, NULL, NULL,
 				     data, raw->len, 0, &verdicts};
 	struct ingest_result res;
@@ -65,7 +65,7 @@ static int store(const struct config *cfg, const char *rcpt, const struct buf *r
 	else
 		printf("%s\n", res.path);
 	fflush(stdout);
-	hooks_fire_on_receive(cfg, &res); /* in the foreground; never changes the exit status */
+	hook_receive_fire(cfg, &res); /* in the foreground; never changes the exit status */
 	ingest_result_free(&res);
 	return EXIT_OK;
 }

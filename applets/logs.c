@@ -15,11 +15,11 @@
 #include <stdlib.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "run_program.h"
-#include "service.h"
-#include "service_log.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "base/run_program.h"
+#include "cli/service.h"
+#include "cli/service_log.h"
 #include "usage.h"
 
 #define DEFAULT_LINES "50"

@@ -43,15 +43,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aimx_proto.h"
+#include "control/aimx_proto.h"
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "config.h"
-#include "ops.h"
-#include "paths.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "conf/config.h"
+#include "control/ops.h"
+#include "base/paths.h"
 #include "usage.h"
-#include "verbs.h"
+#include "control/verb.h"
 
 #define NAME_COLUMN 20
 
@@ -91,7 +91,7 @@ static void restart_hint(void)
 
 /* A direct edit's failure, worded as the daemon's except upstream's own
  * "Mailbox '<n>' already exists" / "does not exist" for the MAILBOX code. */
-static int direct_edit_error(const struct op_result *r)
+static int direct_edit_error(const struct ops_result *r)
 {
 	if (strcmp(r->code, "MAILBOX") == 0)
 		cli_error("%c%s", toupper((unsigned char)r->reason[0]), r->reason + 1);
@@ -180,10 +180,10 @@ static int mailbox_create(struct mb_ctx *c, const struct mb_args *a)
 	if (st == CLI_CALL_FAILED)
 		return EXIT_ERR;
 	if (st == CLI_CALL_NO_DAEMON) {
-		struct op_result r = {"", ""};
+		struct ops_result r = {"", ""};
 		if (c->caller != 0)
 			return daemon_required();
-		if (op_mailbox_create(c->config_path, a->name, owner, &r) < 0)
+		if (ops_mailbox_create(c->config_path, a->name, owner, &r) < 0)
 			return direct_edit_error(&r);
 	}
 	printf("%sMailbox '%s' created (owner: %s).%s\n", cli_on(STYLE_GREEN), a->name, owner,
@@ -284,7 +284,7 @@ static int print_hook_group(const struct mailbox *mb, enum hook_event ev)
 		if (!cmd)
 			return -1;
 		if (!header++)
-			printf("  %s%s%s\n", cli_on(STYLE_BOLD), hook_event_name(ev), cli_off());
+			printf("  %s%s%s\n", cli_on(STYLE_BOLD), config_hook_event_name(ev), cli_off());
 		printf("    - %s%s%s  cmd: %s%s\n", cli_on(STYLE_BOLD), h->effective_name,
 		       cli_off(), cmd, h->fire_on_untrusted ? "   [fire_on_untrusted=true]" : "");
 		free(cmd);
@@ -323,7 +323,7 @@ static int mailbox_show(struct mb_ctx *c, const struct mb_args *a)
 	printf("%sMailbox:%s %s%s%s\n", b, off, b, a->name, off);
 	printf("  %sAddress:%s %s\n", b, off, mb->address);
 	printf("  %sOwner:  %s %s\n", b, off, mb->owner);
-	printf("  %sTrust:  %s %s\n", b, off, trust_mode_name(config_mailbox_trust(&c->cfg, mb)));
+	printf("  %sTrust:  %s %s\n", b, off, config_trust_mode_name(config_mailbox_trust(&c->cfg, mb)));
 	print_senders(config_mailbox_senders(&c->cfg, mb));
 	if (print_hooks(mb) < 0 || message_counts(&c->cfg, a->name, &n) < 0) {
 		cli_error("cannot show mailbox '%s': %s", a->name, strerror(ENOMEM));
@@ -384,7 +384,7 @@ static void remove_folders(const struct mb_ctx *c, const char *name)
 
 static int direct_delete(const struct mb_ctx *c, const struct mb_args *a)
 {
-	struct op_result r = {"", ""};
+	struct ops_result r = {"", ""};
 	if (c->caller != 0)
 		return daemon_required();
 	if (!c->have_cfg) {
@@ -392,7 +392,7 @@ static int direct_delete(const struct mb_ctx *c, const struct mb_args *a)
 		          c->config_path);
 		return EXIT_ERR;
 	}
-	if (op_mailbox_delete(c->config_path, a->name, 0, a->force, &r) < 0)
+	if (ops_mailbox_delete(c->config_path, a->name, 0, a->force, &r) < 0)
 		return direct_edit_error(&r);
 	printf("%sMailbox '%s' deleted.%s\n", cli_on(STYLE_GREEN), a->name, cli_off());
 	remove_folders(c, a->name);

@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "buf.h"
-#include "cli.h"
-#include "fileio.h"
-#include "mcp_server.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "base/fileio.h"
+#include "mcp/mcp_server.h"
 
 #define READ_CHUNK (64 * 1024)
 
@@ -37,7 +37,7 @@ static int answer(struct mcp_server *s, const char *line, size_t len)
 	struct buf out = BUF_INIT;
 	int rc = mcp_server_line(s, line, len, &out);
 	if (rc == 0 && out.len)
-		rc = write_all(STDOUT_FILENO, out.data, out.len);
+		rc = fileio_write_all(STDOUT_FILENO, out.data, out.len);
 	buf_free(&out);
 	return rc;
 }
@@ -47,7 +47,7 @@ static int oversize(void)
 	struct buf out = BUF_INIT;
 	int rc = mcp_server_oversize(&out);
 	if (rc == 0)
-		rc = write_all(STDOUT_FILENO, out.data, out.len);
+		rc = fileio_write_all(STDOUT_FILENO, out.data, out.len);
 	buf_free(&out);
 	return rc;
 }

@@ -22,13 +22,13 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "config.h"
-#include "paths.h"
-#include "portcheck.h"
-#include "portcheck_report.h"
-#include "setup_ui.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "conf/config.h"
+#include "base/paths.h"
+#include "cli/portcheck.h"
+#include "cli/portcheck_report.h"
+#include "cli/setup_ui.h"
 #include "usage.h"
 
 /* --verify-host, else the config's verify_host (a missing or broken config is no error
@@ -43,7 +43,7 @@ static int pick_verify_host(const char *flag, char out[VERIFY_HOST_MAX])
 	const char *host = flag                          ? flag
 	                   : have_cfg && cfg.verify_host ? cfg.verify_host
 	                                                 : VERIFY_HOST_DEFAULT;
-	int rc = verify_host_normalize(host, out, err);
+	int rc = portcheck_verify_host_normalize(host, out, err);
 	if (rc < 0)
 		cli_error("%s", err);
 	if (have_cfg)
@@ -56,22 +56,22 @@ static int run(const char *verify_host)
 {
 	char who[PORTCHECK_WHO_SIZE];
 	unsigned port = portcheck_local_port();
-	int held = port_listener(port, who);
+	int held = portcheck_port_owner(port, who);
 	if (held < 0) {
 		cli_error("cannot read /proc/net/tcp to see who holds port %u", port);
 		return EXIT_ERR;
 	}
 	int aimx_listens = held == 1 && strncmp(who, "aimx", 4) == 0;
-	ui_header("aimx portcheck - Port 25 connectivity check");
+	setup_ui_header("aimx portcheck - Port 25 connectivity check");
 	printf("\n");
-	int ok = port25_report_outbound(verify_host);
+	int ok = portcheck_report_outbound(verify_host);
 	if (held == 1 && !aimx_listens) {
 		cli_error("Port 25 is occupied by `%s`.\nStop or uninstall the process and run "
 		          "`sudo aimx portcheck` again to check.",
 		          who);
 		return EXIT_ERR;
 	}
-	int in = port25_report_inbound(verify_host, port, aimx_listens);
+	int in = portcheck_report_inbound(verify_host, port, aimx_listens);
 	if (in < 0)
 		return EXIT_ERR;
 	printf("\n");

@@ -29,12 +29,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aimx_client.h"
+#include "control/aimx_client.h"
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "send_compose.h"
-#include "send_submit.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "mime/compose.h"
+#include "control/aimx_client_send.h"
 #include "usage.h"
 
 #define SEND_MAX_ATTACHMENTS 64
@@ -120,7 +120,7 @@ static int submit(const struct send_args *a, struct buf *msg)
 	struct aimx_response resp;
 	char err[512];
 	int sys_errno = 0, rc;
-	switch (send_submit(msg, a->text_only, a->html, &resp, err, &sys_errno)) {
+	switch (aimx_client_send(msg, a->text_only, a->html, &resp, err, &sys_errno)) {
 	case AIMX_CALL_OK:
 		rc = report(a, &resp);
 		break;
@@ -152,11 +152,11 @@ int applet_send(int argc, char **argv)
 		fprintf(stderr, "Error: send is a per-user operation, run without sudo\n");
 		return EXIT_USAGE;
 	}
-	struct send_compose in = {a.from,     a.to,         a.subject,     a.body,
+	struct compose_message in = {a.from,     a.to,         a.subject,     a.body,
 	                          a.reply_to, a.references, a.attachments, a.nattachments};
 	struct buf msg = BUF_INIT;
-	char err[SEND_COMPOSE_ERR_MAX];
-	if (send_compose(&in, &msg, err) < 0) {
+	char err[COMPOSE_ERR_MAX];
+	if (compose_message(&in, &msg, err) < 0) {
 		fprintf(stderr, "Error: %s\n", err);
 		buf_free(&msg);
 		return EXIT_ERR;

@@ -41,15 +41,15 @@
 #include <sys/stat.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "config.h"
-#include "datadir_readme.h"
-#include "daemon.h"
-#include "dev_env.h"
-#include "log.h"
-#include "mailbox_dir.h"
-#include "paths.h"
-#include "uds_listen.h"
+#include "cli/cli.h"
+#include "conf/config.h"
+#include "store/datadir_readme.h"
+#include "serve/daemon.h"
+#include "serve/dev_env.h"
+#include "base/log.h"
+#include "store/mailbox_dir.h"
+#include "base/paths.h"
+#include "control/control_listen.h"
 #include "usage.h"
 
 #define DEFAULT_BIND     "0.0.0.0:25"
@@ -78,13 +78,13 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 }
 
 /* Explicit files must load; the default ones only enable STARTTLS when present. */
-static int load_tls(const struct serve_opts *o, struct tls_server_creds *creds, int *enabled)
+static int load_tls(const struct serve_opts *o, struct tls_creds *creds, int *enabled)
 {
 	char err[TLS_ERR_SIZE];
 	int explicit = o->tls_cert || o->tls_key;
 	const char *cert = o->tls_cert ? o->tls_cert : DEFAULT_TLS_CERT;
 	const char *key = o->tls_key ? o->tls_key : DEFAULT_TLS_KEY;
-	*enabled = tls_server_creds_load(creds, cert, key, err) == 0;
+	*enabled = tls_creds_load(creds, cert, key, err) == 0;
 	if (*enabled)
 		return 0;
 	if (explicit) {
@@ -148,7 +148,7 @@ static int open_listeners(const struct serve_opts *o, struct daemon *srv)
 	char err[512];
 	srv->listen_fd = smtp_listen(o->bind, err, sizeof(err));
 	if (srv->listen_fd >= 0)
-		srv->uds_fd = uds_listen(err, sizeof(err));
+		srv->uds_fd = control_listen(err, sizeof(err));
 	if (srv->listen_fd < 0 || srv->uds_fd < 0) {
 		cli_error("%s", err);
 		return -1;
@@ -169,13 +169,13 @@ int applet_serve(int argc, char **argv)
 	o.bind = o.bind ? o.bind : DEFAULT_BIND;
 	if (daemon_load_config(&srv) < 0)
 		return EXIT_ERR;
-	if (mkdir_p(srv.data_dir, 0755) < 0) {
+	if (fileio_mkdir_p(srv.data_dir, 0755) < 0) {
 		cli_error("cannot create the data directory %s: %s", srv.data_dir, strerror(errno));
 		return EXIT_ERR;
 	}
 	if (datadir_readme_refresh(srv.data_dir) < 0)
 		log_event(LOG_WARN, "datadir.readme_failed", "error", strerror(errno), NULL);
-	static struct tls_server_creds creds;
+	static struct tls_creds creds;
 	int tls;
 	if (load_tls(&o, &creds, &tls) < 0)
 		return EXIT_ERR;
@@ -193,8 +193,8 @@ int applet_serve(int argc, char **argv)
 	srv.session_timeout_s =
 		getenv("AIMX_TEST_SMTP_SESSION_S") ? atoi(getenv("AIMX_TEST_SMTP_SESSION_S")) : 0;
 	int rc = daemon_run(&srv);
-	uds_unlisten();
-	tls_server_creds_free(&creds);
+	control_unlisten();
+	tls_creds_free(&creds);
 	config_free(&srv.cfg);
 	return rc == 0 ? EXIT_OK : EXIT_ERR;
 }

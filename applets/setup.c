@@ -33,9 +33,9 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "setup_run.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "cli/setup_run.h"
 #include "usage.h"
 
 /* Whether argv holds the optional DOMAIN (cli_parse takes positionals as required). */

@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "applets.h"
-#include "cli.h"
-#include "cli_table.h"
-#include "config.h"
-#include "paths.h"
-#include "service.h"
-#include "setup_ui.h"
+#include "cli/cli.h"
+#include "cli/cli_table.h"
+#include "conf/config.h"
+#include "base/paths.h"
+#include "cli/service.h"
+#include "cli/setup_ui.h"
 #include "usage.h"
 
 /* The data directory to name in the wipe hint: the config's, else the default. */
@@ -43,7 +43,7 @@ static void remove_binary(const char *exe, int *removed)
 {
 	*removed = unlink(exe) == 0;
 	if (!*removed) {
-		printf("%s could not remove binary at %s: %s\n", ui_mark(UI_WARN), exe,
+		printf("%s could not remove binary at %s: %s\n", setup_ui_mark(UI_WARN), exe,
 		       strerror(errno));
 		printf("Remove it manually with: sudo rm %s\n", exe);
 	}
@@ -55,11 +55,11 @@ static int uninstall(int yes)
 	int have_exe = service_exe_path(exe, sizeof(exe)) == 0;
 	data_dir_for_hint(data_dir, sizeof(data_dir));
 	printf("\n");
-	ui_header("Uninstall");
+	setup_ui_header("Uninstall");
 	printf("This will stop the aimx daemon, remove its service file, and delete %s.\n",
 	       have_exe ? exe : "the installed aimx binary");
 	printf("Config (%s) and mailbox data (%s) will be kept.\n", paths_config_dir(), data_dir);
-	if (!yes && !ui_ask_yes("Proceed with uninstall? (y/N) ", 0)) {
+	if (!yes && !setup_ui_ask_yes("Proceed with uninstall? (y/N) ", 0)) {
 		cli_error("Uninstall cancelled.");
 		return EXIT_ERR;
 	}
@@ -69,15 +69,15 @@ static int uninstall(int yes)
 		return EXIT_ERR;
 	}
 	if (rc == 1)
-		ui_dim("aimx.service is not installed; skipping service teardown.");
+		setup_ui_dim("aimx.service is not installed; skipping service teardown.");
 	int removed = 0;
 	if (have_exe)
 		remove_binary(exe, &removed);
 	else
 		printf("%s could not resolve the aimx binary path; remove it manually if needed.\n",
-		       ui_mark(UI_WARN));
+		       setup_ui_mark(UI_WARN));
 	printf("\n");
-	ui_header("Uninstall complete.");
+	setup_ui_header("Uninstall complete.");
 	printf("\n");
 	if (removed)
 		printf("Removed binary: %s\n", exe);

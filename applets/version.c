@@ -15,10 +15,10 @@
 #include <cJSON.h>
 #include <stdio.h>
 
-#include "aimx_client.h"
+#include "control/aimx_client.h"
 #include "applets.h"
-#include "cli.h"
-#include "version.h"
+#include "cli/cli.h"
+#include "base/version.h"
 
 static const char *field(const cJSON *o, const char *key)
 {
@@ -32,7 +32,7 @@ static void print_server(void)
 	struct aimx_response resp = {0};
 	char err[512];
 	int sys_errno;
-	enum aimx_call_status st = aimx_call(&req, &resp, err, &sys_errno);
+	enum aimx_call_status st = aimx_client_call(&req, &resp, err, &sys_errno);
 	cJSON *o = st == AIMX_CALL_OK && resp.ok && resp.json.data
 			   ? cJSON_ParseWithLength(resp.json.data, resp.json.len)
 			   : NULL;
@@ -54,7 +54,7 @@ int applet_version(int argc, char **argv)
 		fprintf(stderr, "aimx version: takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	printf("%s\n", aimx_version_line());
+	printf("%s\n", version_line());
 	fflush(stdout);
 	print_server();
 	return EXIT_OK;

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "buf.h"
-#include "dkim.h"
-#include "fileio.h"
-#include "private_key.h"
+#include "base/buf.h"
+#include "dkim/dkim.h"
+#include "base/fileio.h"
+#include "crypto/private_key.h"
 
 /* usage: dkim_sign KEY.pem MESSAGE COUNT; prints "signs=N seconds=S per_second=R" */
 int main(int argc, char **argv)
@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 	struct buf msg = BUF_INIT;
 	int count = atoi(argv[3]);
 	if (private_key_load(argv[1], &key, err) < 0 || key.type != BR_KEYTYPE_RSA ||
-	    file_read_all(argv[2], &msg) < 0 || count < 1) {
+	    fileio_read_file(argv[2], &msg) < 0 || count < 1) {
 		fprintf(stderr, "dkim_sign: %s\n", err);
 		return 2;
 	}

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "dkim.h"
-#include "fileio.h"
+#include "base/buf.h"
+#include "dkim/dkim.h"
+#include "base/fileio.h"
 
 static double now_us(void)
 {
@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 	if (!msgs || !t || rounds < 1 || dns_resolver_init(&r) < 0)
 		return 2;
 	for (int k = 0; k < nfiles; k++)
-		if (file_read_all(argv[k + 2], &msgs[k]) < 0)
+		if (fileio_read_file(argv[k + 2], &msgs[k]) < 0)
 			return 2;
 	struct dns_lookup dns = dns_lookup_resolver(&r);
 	int n = 0, pass = 0;

@@ -3,7 +3,7 @@
  * Every rule of both sections (ICANN and PRIVATE) is kept, lowercased. An internationalised
  * rule is kept twice: in its A-label (punycode, RFC 3492) form, as DNS and most mail carry
  * it, and in the UTF-8 form the list spells it in, for U-label domains (SMTPUTF8 mail).
- * The rules are sorted bytewise into one newline-separated string that lib/psl.c
+ * The rules are sorted bytewise into one newline-separated string that lib/trust/psl.c
  * binary-searches. */
 #include <ctype.h>
 #include <stdint.h>

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "fileio.h"
-#include "deliver.h"
+#include "base/buf.h"
+#include "base/fileio.h"
+#include "smtp/deliver.h"
 
 int main(int argc, char **argv)
 {
@@ -14,7 +14,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct buf msg = BUF_INIT;
-	int read_rc = fd_read_all(STDIN_FILENO, &msg);
+	int read_rc = fileio_read_fd(STDIN_FILENO, &msg);
 	struct dns_resolver r;
 	struct tls_trust trust = {NULL, 0, 0};
 	if (read_rc < 0 || dns_resolver_init(&r) < 0)
@@ -31,9 +31,9 @@ int main(int argc, char **argv)
 	deliver_message(&d, rcpts, nr);
 	for (size_t k = 0; k < nr; k++)
 		printf("%s status=%s tls=%s mx=%s details=%s\n", rcpts[k].addr,
-		       delivery_status_name(rcpts[k].status), rcpts[k].tls, rcpts[k].mx,
+		       deliver_status_name(rcpts[k].status), rcpts[k].tls, rcpts[k].mx,
 		       rcpts[k].details);
-	tls_trust_free(&trust);
+	tls_client_trust_free(&trust);
 	free(rcpts);
 	buf_free(&msg);
 	return 0;

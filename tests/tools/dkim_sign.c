@@ -3,10 +3,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "dkim.h"
-#include "fileio.h"
-#include "private_key.h"
+#include "base/buf.h"
+#include "dkim/dkim.h"
+#include "base/fileio.h"
+#include "crypto/private_key.h"
 
 int main(int argc, char **argv)
 {
@@ -21,11 +21,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct buf msg = BUF_INIT, out = BUF_INIT;
-	int read_rc = fd_read_all(STDIN_FILENO, &msg);
+	int read_rc = fileio_read_fd(STDIN_FILENO, &msg);
 	if (read_rc < 0 || dkim_sign(msg.data ? msg.data : "", msg.len, argv[2], argv[3], &key.rsa,
 			       time(NULL), &out) < 0 ||
 	    buf_append(&out, msg.data ? msg.data : "", msg.len) < 0 ||
-	    write_all(STDOUT_FILENO, out.data, out.len) < 0)
+	    fileio_write_all(STDOUT_FILENO, out.data, out.len) < 0)
 		return 1;
 	private_key_free(&key);
 	buf_free(&msg);

@@ -3,9 +3,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "fileio.h"
-#include "dkim.h"
+#include "base/buf.h"
+#include "base/fileio.h"
+#include "dkim/dkim.h"
 
 static const char *status_name(enum dkim_sig_status s)
 {
@@ -16,7 +16,7 @@ static const char *status_name(enum dkim_sig_status s)
 int main(void)
 {
 	struct buf msg = BUF_INIT;
-	int read_rc = fd_read_all(STDIN_FILENO, &msg);
+	int read_rc = fileio_read_fd(STDIN_FILENO, &msg);
 	struct dns_resolver r;
 	if (read_rc < 0 || dns_resolver_init(&r) < 0)
 		return 2;

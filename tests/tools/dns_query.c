@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dns.h"
+#include "net/dns.h"
 
 static const struct {
 	const char *name;

@@ -1,7 +1,7 @@
 /* spf_check.c: test tool: `spf_check IP SENDER HELO` prints our check_host() result. */
 #include <stdio.h>
 
-#include "spf.h"
+#include "trust/spf.h"
 
 int main(int argc, char **argv)
 {

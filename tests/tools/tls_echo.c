@@ -20,9 +20,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "tls_server.h"
-#include "x509_selfsigned.h"
+#include "base/fileio.h"
+#include "net/tls_conn.h"
+#include "crypto/x509.h"
 
 #define TIMEOUT_MS   10000
 #define LINE_MAX_LEN 1024
@@ -94,7 +94,7 @@ static int smtp_until_starttls(int fd)
 {
 	char line[LINE_MAX_LEN];
 	static const char greeting[] = "220 tls_echo ESMTP\r\n";
-	if (write_all(fd, greeting, sizeof(greeting) - 1) < 0)
+	if (fileio_write_all(fd, greeting, sizeof(greeting) - 1) < 0)
 		return -1;
 	while (read_plain_line(fd, line, sizeof(line)) == 0) {
 		const char *reply = "502 no\r\n";
@@ -102,7 +102,7 @@ static int smtp_until_starttls(int fd)
 			reply = "250-tls_echo\r\n250 STARTTLS\r\n";
 		else if (strcasecmp(line, "STARTTLS") == 0)
 			reply = "220 Ready to start TLS\r\n";
-		if (write_all(fd, reply, strlen(reply)) < 0)
+		if (fileio_write_all(fd, reply, strlen(reply)) < 0)
 			return -1;
 		if (reply[0] == '2' && reply[1] == '2')
 			return 0;
@@ -126,7 +126,7 @@ static int echo(struct tls_conn *c)
 	}
 }
 
-static int session(int fd, const struct tls_server_creds *creds, int starttls)
+static int session(int fd, const struct tls_creds *creds, int starttls)
 {
 	if (starttls && smtp_until_starttls(fd) < 0)
 		return die("smtp", "client left before STARTTLS");
@@ -139,15 +139,15 @@ static int session(int fd, const struct tls_server_creds *creds, int starttls)
 
 static int serve(char **argv, int starttls)
 {
-	struct tls_server_creds creds;
+	struct tls_creds creds;
 	char err[TLS_ERR_SIZE];
-	if (tls_server_creds_load(&creds, argv[1], argv[2], err) < 0)
+	if (tls_creds_load(&creds, argv[1], argv[2], err) < 0)
 		return die("load", err);
 	int fd = accept_one(argv[0]);
 	int rc = fd < 0 ? 1 : session(fd, &creds, starttls);
 	if (fd >= 0)
 		(void)close(fd);
-	tls_server_creds_free(&creds);
+	tls_creds_free(&creds);
 	return rc;
 }
 

@@ -2,7 +2,7 @@
 #ifndef AIMX_FAKE_DNS_H
 #define AIMX_FAKE_DNS_H
 
-#include "dns.h"
+#include "net/dns.h"
 
 /* One answer: for (name, type) either records (TXT text, A/AAAA address text, or MX
  * "pref host") or a failure status. A name absent from the table is NXDOMAIN; a name

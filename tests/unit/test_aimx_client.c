@@ -1,4 +1,4 @@
-/* test_aimx_client.c: unit tests for lib/aimx_client.c against forked fake daemons on a socket in a
+/* test_aimx_client.c: unit tests for lib/control/aimx_client.c against forked fake daemons on a socket in a
  * temp AIMX_RUNTIME_DIR. */
 #include <errno.h>
 #include <stdlib.h>
@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "aimx_client.h"
-#include "buf.h"
+#include "control/aimx_client.h"
+#include "base/buf.h"
 #include "unit.h"
 
 #define S(lit)    lit, sizeof(lit) - 1
@@ -88,7 +88,7 @@ static void fake_daemon(int lfd, const struct canned *c)
 	_exit(0);
 }
 
-/* Runs aimx_call against a fake daemon that behaves as c says; checks the daemon's verdict. */
+/* Runs aimx_client_call against a fake daemon that behaves as c says; checks the daemon's verdict. */
 static enum aimx_call_status call_fake(const struct canned *c, const struct aimx_request *req,
                                        struct aimx_response *resp, char err[512], int *sys_errno)
 {
@@ -100,7 +100,7 @@ static enum aimx_call_status call_fake(const struct canned *c, const struct aimx
 		fake_daemon(lfd, c);
 	if (lfd >= 0)
 		close(lfd);
-	enum aimx_call_status st = aimx_call(req, resp, err, sys_errno);
+	enum aimx_call_status st = aimx_client_call(req, resp, err, sys_errno);
 	int status = -1;
 	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -227,7 +227,7 @@ static void expect_connect_failure(enum aimx_call_status want, int want_errno)
 	char err[512], msg[1200];
 	int e = 0;
 	req.verb = AIMX_VERSION;
-	CHECK(aimx_call(&req, &resp, err, &e) == want);
+	CHECK(aimx_client_call(&req, &resp, err, &e) == want);
 	CHECK(e == want_errno);
 	snprintf(msg, sizeof(msg), "Failed to connect to aimx daemon at %s: %s", sock_path,
 	         strerror(want_errno));
@@ -279,7 +279,7 @@ static void test_other_connect_errors(const char *dir)
 	char err[512];
 	int e = 0;
 	req.verb = AIMX_HOOK_DELETE;
-	CHECK(aimx_call(&req, &resp, err, &e) == AIMX_CALL_CONNECT);
+	CHECK(aimx_client_call(&req, &resp, err, &e) == AIMX_CALL_CONNECT);
 	CHECK(e == EINVAL);
 	CHECK_CONTAINS(err, "cannot encode the AIMX/1 request");
 }

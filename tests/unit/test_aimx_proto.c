@@ -1,11 +1,11 @@
-/* test_aimx_proto.c: unit tests for lib/aimx_proto.c; every frame is decoded whole and byte by
+/* test_aimx_proto.c: unit tests for lib/control/aimx_proto.c; every frame is decoded whole and byte by
  * byte. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "aimx_proto.h"
-#include "buf.h"
+#include "control/aimx_proto.h"
+#include "base/buf.h"
 #include "unit.h"
 
 #define S(lit) lit, sizeof(lit) - 1

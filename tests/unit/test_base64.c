@@ -1,5 +1,5 @@
-/* test_base64.c: unit tests for lib/base64.c (RFC 4648 10 vectors, line breaking). */
-#include "base64.h"
+/* test_base64.c: unit tests for lib/base/base64.c (RFC 4648 10 vectors, line breaking). */
+#include "base/base64.h"
 #include "unit.h"
 
 static void check(const char *in, size_t line_len, const char *want)

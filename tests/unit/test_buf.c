@@ -1,8 +1,8 @@
-/* test_buf.c: unit tests for lib/buf.c. */
+/* test_buf.c: unit tests for lib/base/buf.c. */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "unit.h"
 
 void suite_buf(void)

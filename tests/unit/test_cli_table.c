@@ -1,9 +1,9 @@
-/* test_cli_table.c: unit tests for lib/cli_table.c (flags, cells, ellipsis, argv JSON, rows). */
+/* test_cli_table.c: unit tests for lib/cli/cli_table.c (flags, cells, ellipsis, argv JSON, rows). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli_table.h"
+#include "cli/cli_table.h"
 #include "unit.h"
 
 /* Run cli_parse with stdout and stderr silenced (usage and errors are printed there). */

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "config.h"
+#include "base/buf.h"
+#include "conf/config.h"
 #include "unit.h"
 
 /* The runner's working directory is tests/unit. */
@@ -2017,60 +2017,60 @@ static void test_robust_mutations(void)
 
 static void test_names(void)
 {
-	CHECK(hook_name_valid("a"));
-	CHECK(hook_name_valid("_x"));
-	CHECK(hook_name_valid("0"));
-	CHECK(hook_name_valid("Support.Log-1_x"));
+	CHECK(config_hook_name_valid("a"));
+	CHECK(config_hook_name_valid("_x"));
+	CHECK(config_hook_name_valid("0"));
+	CHECK(config_hook_name_valid("Support.Log-1_x"));
 	char n[HOOK_NAME_MAX + 2];
 	memset(n, 'a', sizeof(n));
 	n[HOOK_NAME_MAX] = '\0';
-	CHECK(hook_name_valid(n));
+	CHECK(config_hook_name_valid(n));
 	n[HOOK_NAME_MAX] = 'a';
 	n[HOOK_NAME_MAX + 1] = '\0';
-	CHECK(!hook_name_valid(n));
-	CHECK(!hook_name_valid(""));
-	CHECK(!hook_name_valid(".a"));
-	CHECK(!hook_name_valid("-a"));
-	CHECK(!hook_name_valid("a b"));
-	CHECK(!hook_name_valid("a/b"));
-	CHECK(!hook_name_valid("\xc3\xa9"));
+	CHECK(!config_hook_name_valid(n));
+	CHECK(!config_hook_name_valid(""));
+	CHECK(!config_hook_name_valid(".a"));
+	CHECK(!config_hook_name_valid("-a"));
+	CHECK(!config_hook_name_valid("a b"));
+	CHECK(!config_hook_name_valid("a/b"));
+	CHECK(!config_hook_name_valid("\xc3\xa9"));
 
-	CHECK(owner_name_valid("root"));
-	CHECK(owner_name_valid("aimx-catchall"));
-	CHECK(owner_name_valid("daemon"));
-	CHECK(owner_name_valid("_svc"));
-	CHECK(owner_name_valid("smb-host$"));
-	CHECK(owner_name_valid("a_b-c9"));
+	CHECK(config_owner_name_valid("root"));
+	CHECK(config_owner_name_valid("aimx-catchall"));
+	CHECK(config_owner_name_valid("daemon"));
+	CHECK(config_owner_name_valid("_svc"));
+	CHECK(config_owner_name_valid("smb-host$"));
+	CHECK(config_owner_name_valid("a_b-c9"));
 	char o[OWNER_NAME_MAX + 2];
 	memset(o, 'u', sizeof(o));
 	o[OWNER_NAME_MAX] = '\0';
-	CHECK(owner_name_valid(o));
+	CHECK(config_owner_name_valid(o));
 	o[OWNER_NAME_MAX] = 'u';
 	o[OWNER_NAME_MAX + 1] = '\0';
-	CHECK(!owner_name_valid(o));
-	CHECK(!owner_name_valid(""));
-	CHECK(!owner_name_valid("Bob"));
-	CHECK(!owner_name_valid("1abc"));
-	CHECK(!owner_name_valid("-abc"));
-	CHECK(!owner_name_valid("a$b"));
-	CHECK(!owner_name_valid("a b"));
-	CHECK(!owner_name_valid("$"));
+	CHECK(!config_owner_name_valid(o));
+	CHECK(!config_owner_name_valid(""));
+	CHECK(!config_owner_name_valid("Bob"));
+	CHECK(!config_owner_name_valid("1abc"));
+	CHECK(!config_owner_name_valid("-abc"));
+	CHECK(!config_owner_name_valid("a$b"));
+	CHECK(!config_owner_name_valid("a b"));
+	CHECK(!config_owner_name_valid("$"));
 
-	CHECK(mailbox_name_invalid("support") == NULL);
-	CHECK(mailbox_name_invalid("a.b") == NULL);
-	CHECK(mailbox_name_invalid("a-b_c.9") == NULL);
+	CHECK(config_mailbox_name_invalid("support") == NULL);
+	CHECK(config_mailbox_name_invalid("a.b") == NULL);
+	CHECK(config_mailbox_name_invalid("a-b_c.9") == NULL);
 	static const char *const badnames[] = {"",    "A",   "a b",      "a..b",
 	                                       ".a",  "a.",  "catchall", "aimx-catchall",
 	                                       "a/b", "a@b", "\xc3\xa9"};
 	for (size_t i = 0; i < sizeof(badnames) / sizeof(badnames[0]); i++) {
-		const char *why = mailbox_name_invalid(badnames[i]);
+		const char *why = config_mailbox_name_invalid(badnames[i]);
 		CHECK(why != NULL && why[0] != '\0');
 	}
 
-	CHECK_STR(trust_mode_name(TRUST_NONE), "none");
-	CHECK_STR(trust_mode_name(TRUST_VERIFIED), "verified");
-	CHECK_STR(hook_event_name(HOOK_ON_RECEIVE), "on_receive");
-	CHECK_STR(hook_event_name(HOOK_AFTER_SEND), "after_send");
+	CHECK_STR(config_trust_mode_name(TRUST_NONE), "none");
+	CHECK_STR(config_trust_mode_name(TRUST_VERIFIED), "verified");
+	CHECK_STR(config_hook_event_name(HOOK_ON_RECEIVE), "on_receive");
+	CHECK_STR(config_hook_event_name(HOOK_AFTER_SEND), "after_send");
 }
 
 static void test_derive_name(void)
@@ -2097,9 +2097,9 @@ static void test_derive_name(void)
 		    make_hook(NULL, cases[i].ev, cases[i].cmd, cases[i].n, cases[i].fire, 60);
 		char out[HOOK_DERIVED_LEN + 1];
 		memset(out, 'Z', sizeof(out));
-		hook_derive_name(&h, out);
+		config_hook_derive_name(&h, out);
 		CHECK_STR(out, cases[i].want);
-		CHECK(hook_name_valid(out));
+		CHECK(config_hook_name_valid(out));
 		free(h.name);
 		free(h.type);
 		strlist_free(&h.cmd);

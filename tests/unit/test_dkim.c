@@ -2,8 +2,8 @@
 #include <stdlib.h>
 
 #include "bearssl_hash.h"
-#include "dkim.h"
-#include "dkim_key.h"
+#include "dkim/dkim.h"
+#include "dkim/dkim_key.h"
 #include "fake_dns.h"
 #include "unit.h"
 

@@ -1,7 +1,7 @@
 /* test_dkim_verify.c: dkim_verify on a dkimpy-signed RSA + Ed25519 fixture through fake_dns. */
 #include <stdlib.h>
 
-#include "dkim.h"
+#include "dkim/dkim.h"
 #include "fake_dns.h"
 #include "unit.h"
 

@@ -1,5 +1,5 @@
-/* test_dmarc.c: unit tests for lib/dmarc.c (record parsing, alignment, verdict mapping). */
-#include "dmarc.h"
+/* test_dmarc.c: unit tests for lib/trust/dmarc.c (record parsing, alignment, verdict mapping). */
+#include "trust/dmarc.h"
 #include "fake_dns.h"
 #include "unit.h"
 

@@ -1,12 +1,12 @@
-/* test_dns.c: unit tests for lib/dns_wire.c and resolv.conf parsing (hand-built packets). */
+/* test_dns.c: unit tests for lib/net/dns_wire.c and resolv.conf parsing (hand-built packets). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "clock.h"
-#include "dns.h"
+#include "base/clock.h"
+#include "net/dns.h"
 #include "unit.h"
 
 #define ID 0x1234
@@ -402,7 +402,7 @@ static void test_query_without_network(void)
 	struct dns_resolver res;
 	struct dns_result r;
 	dns_resolver_parse_conf(&res, conf, strlen(conf));
-	int64_t start = monotonic_ms();
+	int64_t start = clock_monotonic_ms();
 	CHECK(dns_query(&res, "a..test", DNS_T_A, &r) == -1 && r.status == DNS_BADNAME && r.n == 0);
 	dns_result_free(&r);
 	char long_label[80];
@@ -416,7 +416,7 @@ static void test_query_without_network(void)
 	struct dns_lookup lookup = dns_lookup_resolver(&res);
 	CHECK(lookup.query(lookup.ctx, "a.test", DNS_T_TXT, &r) == -1 && r.status == DNS_TEMPFAIL);
 	dns_result_free(&r);
-	CHECK(monotonic_ms() - start < 1000);
+	CHECK(clock_monotonic_ms() - start < 1000);
 }
 
 static void test_resolv_conf(void)

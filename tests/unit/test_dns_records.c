@@ -1,7 +1,7 @@
 /* test_dns_records.c: unit tests for the DNS records to publish, their checks and result lines. */
 #include <stdlib.h>
 
-#include "dns_records.h"
+#include "cli/dns_records.h"
 #include "fake_dns.h"
 #include "unit.h"
 
@@ -19,7 +19,7 @@ static char *printed(const struct dns_records *r, const struct dns_checks *c)
 	if (!f)
 		return NULL;
 	if (c)
-		dns_checks_print(r, c, f);
+		dns_records_print_checks(r, c, f);
 	else
 		dns_records_print_table(r, f);
 	fclose(f);
@@ -105,7 +105,7 @@ static void test_all_pass(void)
 		CHECK_STR(c.c[k].label, order[k]);
 		CHECK(c.c[k].verdict == DNS_PASS);
 	}
-	CHECK(dns_checks_all_pass(&c));
+	CHECK(dns_records_all_pass(&c));
 	setenv("NO_COLOR", "1", 1);
 	char *t = printed(&r, &c);
 	CHECK_STR(t, "  A: [OK]\n  AAAA: [OK]\n  MX: [OK]\n  SPF: [OK]\n  SPF (IPv6): [OK]\n"
@@ -128,7 +128,7 @@ static void test_missing(void)
 	CHECK_STR(find(&c, "SPF")->msg, "No SPF record found");
 	CHECK_STR(find(&c, "DKIM")->msg, "No DKIM record found");
 	CHECK_STR(find(&c, "DMARC")->msg, "No DMARC record found");
-	CHECK(!dns_checks_all_pass(&c));
+	CHECK(!dns_records_all_pass(&c));
 	setenv("NO_COLOR", "1", 1);
 	char *t = printed(&r, &c);
 	CHECK_CONTAINS(t, "  A: [FAIL] - No A record found\n"
@@ -206,7 +206,7 @@ static void test_no_key_and_tempfail(void)
 	};
 	CHECK(dns_records_build(&r, DOM, "aimx", V4, NULL, NULL) == 0);
 	run_checks(&r, only_warn, sizeof(only_warn) / sizeof(only_warn[0]), &c);
-	CHECK(dns_checks_all_pass(&c));
+	CHECK(dns_records_all_pass(&c));
 	setenv("NO_COLOR", "1", 1);
 	char *t = printed(&r, &c);
 	CHECK(!strstr(t, "Add:"));

@@ -1,8 +1,8 @@
-/* test_ed25519.c: unit tests for lib/ed25519.c: RFC 8032 and libsodium vectors, forgeries, encodings. */
+/* test_ed25519.c: unit tests for lib/crypto/ed25519.c: RFC 8032 and libsodium vectors, forgeries, encodings. */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ed25519.h"
+#include "crypto/ed25519.h"
 #include "unit.h"
 
 #define MSG_MAX 1024

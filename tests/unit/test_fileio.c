@@ -1,4 +1,4 @@
-/* test_fileio.c: unit tests for lib/fileio.c (atomic writes, whole-file reads, write_all). */
+/* test_fileio.c: unit tests for lib/base/fileio.c (atomic writes, whole-file reads, fileio_write_all). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "fileio.h"
+#include "base/buf.h"
+#include "base/fileio.h"
 #include "unit.h"
 
 /* Number of directory entries other than "." and ".."; *only_name is set to the last seen. */
@@ -46,7 +46,7 @@ static void remove_tree(const char *dir)
 static int file_is(const char *path, const char *want)
 {
 	struct buf b = BUF_INIT;
-	int same = file_read_all(path, &b) == 0 && b.data && b.len == strlen(want) &&
+	int same = fileio_read_file(path, &b) == 0 && b.data && b.len == strlen(want) &&
 	           memcmp(b.data, want, b.len) == 0;
 	buf_free(&b);
 	return same;
@@ -63,11 +63,11 @@ static void test_replace_and_no_temp(void)
 	char path[4200], name[256];
 	const char *dir = unit_tmpdir("fileio");
 	snprintf(path, sizeof(path), "%s/config.toml", dir);
-	CHECK(file_write_atomic(path, "first\n", 6, 0640, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, "first\n", 6, 0640, (uid_t)-1, (gid_t)-1) == 0);
 	CHECK(file_is(path, "first\n"));
-	CHECK(file_write_atomic(path, "second, longer\n", 15, 0640, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, "second, longer\n", 15, 0640, (uid_t)-1, (gid_t)-1) == 0);
 	CHECK(file_is(path, "second, longer\n"));
-	CHECK(file_write_atomic(path, "", 0, 0640, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, "", 0, 0640, (uid_t)-1, (gid_t)-1) == 0);
 	CHECK(file_is(path, ""));
 	CHECK(dir_entries(dir, name, sizeof(name)) == 1);
 	CHECK_STR(name, "config.toml");
@@ -84,10 +84,10 @@ static void test_mode_despite_umask(void)
 		mode_t old = umask(umasks[u]);
 		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
 			snprintf(path, sizeof(path), "%s/f%zu%zu", dir, u, m);
-			CHECK(file_write_atomic(path, "x", 1, modes[m], (uid_t)-1, (gid_t)-1) == 0);
+			CHECK(fileio_write_atomic(path, "x", 1, modes[m], (uid_t)-1, (gid_t)-1) == 0);
 			CHECK(mode_of(path) == modes[m]);
 			/* Replacing keeps the requested mode, not the old file's. */
-			CHECK(file_write_atomic(path, "y", 1, 0604, (uid_t)-1, (gid_t)-1) == 0);
+			CHECK(fileio_write_atomic(path, "y", 1, 0604, (uid_t)-1, (gid_t)-1) == 0);
 			CHECK(mode_of(path) == 0604);
 		}
 		umask(old);
@@ -101,7 +101,7 @@ static void test_missing_dir(void)
 	const char *dir = unit_tmpdir("fileio-missing");
 	snprintf(path, sizeof(path), "%s/nope/file", dir);
 	errno = 0;
-	CHECK(file_write_atomic(path, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1);
+	CHECK(fileio_write_atomic(path, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1);
 	CHECK(errno == ENOENT);
 	CHECK(dir_entries(dir, name, sizeof(name)) == 0);
 	remove_tree(dir);
@@ -115,9 +115,9 @@ static void test_failure_after_temp(void)
 	snprintf(path, sizeof(path), "%s/target", dir);
 	snprintf(inner, sizeof(inner), "%s/keep", path);
 	CHECK(mkdir(path, 0700) == 0);
-	CHECK(file_write_atomic(inner, "kept", 4, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(inner, "kept", 4, 0600, (uid_t)-1, (gid_t)-1) == 0);
 	errno = 0;
-	CHECK(file_write_atomic(path, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1);
+	CHECK(fileio_write_atomic(path, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1);
 	CHECK(errno == EISDIR);
 	CHECK(dir_entries(dir, name, sizeof(name)) == 1);
 	CHECK_STR(name, "target");
@@ -131,16 +131,16 @@ static void test_owner(void)
 	char path[4200], name[256];
 	const char *dir = unit_tmpdir("fileio-owner");
 	snprintf(path, sizeof(path), "%s/owned", dir);
-	CHECK(file_write_atomic(path, "old", 3, 0640, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, "old", 3, 0640, (uid_t)-1, (gid_t)-1) == 0);
 	struct stat st;
 	if (geteuid() == 0) {
-		CHECK(file_write_atomic(path, "new", 3, 0640, 12345, 23456) == 0);
+		CHECK(fileio_write_atomic(path, "new", 3, 0640, 12345, 23456) == 0);
 		CHECK(stat(path, &st) == 0 && st.st_uid == 12345 && st.st_gid == 23456);
 		CHECK(mode_of(path) == 0640);
 		CHECK(file_is(path, "new"));
 	} else {
 		errno = 0;
-		CHECK(file_write_atomic(path, "new", 3, 0640, 0, 0) == -1);
+		CHECK(fileio_write_atomic(path, "new", 3, 0640, 0, 0) == -1);
 		CHECK(errno == EPERM);
 		CHECK(file_is(path, "old"));
 	}
@@ -155,8 +155,8 @@ static void test_stale_temp(void)
 	const char *dir = unit_tmpdir("fileio-stale");
 	snprintf(path, sizeof(path), "%s/data", dir);
 	snprintf(stale, sizeof(stale), "%s/.data.tmp.%ld", dir, (long)getpid());
-	CHECK(file_write_atomic(stale, "junk", 4, 0600, (uid_t)-1, (gid_t)-1) == 0);
-	CHECK(file_write_atomic(path, "fresh", 5, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(stale, "junk", 4, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, "fresh", 5, 0600, (uid_t)-1, (gid_t)-1) == 0);
 	CHECK(file_is(path, "fresh"));
 	CHECK(dir_entries(dir, name, sizeof(name)) == 1);
 	CHECK_STR(name, "data");
@@ -169,12 +169,12 @@ static void test_bad_targets(void)
 	const char *dir = unit_tmpdir("fileio-bad");
 	snprintf(path, sizeof(path), "%s/", dir);
 	errno = 0;
-	CHECK(file_write_atomic(path, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1 && errno == EINVAL);
+	CHECK(fileio_write_atomic(path, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1 && errno == EINVAL);
 	char longpath[5000];
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[sizeof(longpath) - 1] = '\0';
 	errno = 0;
-	CHECK(file_write_atomic(longpath, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1 &&
+	CHECK(fileio_write_atomic(longpath, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == -1 &&
 	      errno == ENAMETOOLONG);
 	remove_tree(dir);
 }
@@ -191,25 +191,25 @@ static void test_read_all(void)
 		return;
 	for (size_t i = 0; i < big_len; i++)
 		big[i] = (char)(i % 251);
-	CHECK(file_write_atomic(path, big, big_len, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, big, big_len, 0600, (uid_t)-1, (gid_t)-1) == 0);
 
 	struct buf b = BUF_INIT;
 	CHECK(buf_append_str(&b, "prefix") == 0);
-	CHECK(file_read_all(path, &b) == 0);
+	CHECK(fileio_read_file(path, &b) == 0);
 	CHECK(b.len == 6 + big_len && memcmp(b.data, "prefix", 6) == 0 &&
 	      memcmp(b.data + 6, big, big_len) == 0 && b.data[b.len] == '\0');
 	buf_free(&b);
 
 	struct buf exact = BUF_INIT;
 	exact.limit = big_len;
-	CHECK(file_read_all(path, &exact) == 0 && exact.len == big_len);
+	CHECK(fileio_read_file(path, &exact) == 0 && exact.len == big_len);
 	buf_free(&exact);
 
 	struct buf small = BUF_INIT;
 	small.limit = big_len - 1;
 	CHECK(buf_append_str(&small, "keep") == 0);
 	errno = 0;
-	CHECK(file_read_all(path, &small) == -1);
+	CHECK(fileio_read_file(path, &small) == -1);
 	CHECK(errno == E2BIG);
 	CHECK(small.len == 4);
 	CHECK_STR(small.data, "keep");
@@ -219,9 +219,9 @@ static void test_read_all(void)
 	struct buf none = BUF_INIT;
 	snprintf(path, sizeof(path), "%s/absent", dir);
 	errno = 0;
-	CHECK(file_read_all(path, &none) == -1 && errno == ENOENT);
+	CHECK(fileio_read_file(path, &none) == -1 && errno == ENOENT);
 	errno = 0;
-	CHECK(file_read_all(dir, &none) == -1 && errno == EISDIR);
+	CHECK(fileio_read_file(dir, &none) == -1 && errno == EISDIR);
 	buf_free(&none);
 	remove_tree(dir);
 }
@@ -233,22 +233,22 @@ static void test_write_all_and_fsync(void)
 	snprintf(path, sizeof(path), "%s/w", dir);
 	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	CHECK(fd >= 0);
-	CHECK(write_all(fd, "abc", 3) == 0);
-	CHECK(write_all(fd, "", 0) == 0);
-	CHECK(write_all(fd, "def", 3) == 0);
+	CHECK(fileio_write_all(fd, "abc", 3) == 0);
+	CHECK(fileio_write_all(fd, "", 0) == 0);
+	CHECK(fileio_write_all(fd, "def", 3) == 0);
 	CHECK(close(fd) == 0);
 	CHECK(file_is(path, "abcdef"));
 	errno = 0;
-	CHECK(write_all(-1, "x", 1) == -1 && errno == EBADF);
+	CHECK(fileio_write_all(-1, "x", 1) == -1 && errno == EBADF);
 
-	CHECK(fsync_dir(dir) == 0);
-	CHECK(fsync_parent_dir(path) == 0);
-	CHECK(fsync_parent_dir("relative-name") == 0);
+	CHECK(fileio_fsync_dir(dir) == 0);
+	CHECK(fileio_fsync_parent(path) == 0);
+	CHECK(fileio_fsync_parent("relative-name") == 0);
 	snprintf(missing, sizeof(missing), "%s/gone/file", dir);
 	errno = 0;
-	CHECK(fsync_parent_dir(missing) == -1 && errno == ENOENT);
+	CHECK(fileio_fsync_parent(missing) == -1 && errno == ENOENT);
 	errno = 0;
-	CHECK(fsync_dir(path) == -1 && errno == ENOTDIR);
+	CHECK(fileio_fsync_dir(path) == -1 && errno == ENOTDIR);
 	remove_tree(dir);
 }
 

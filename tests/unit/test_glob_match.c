@@ -1,5 +1,5 @@
-/* test_glob_match.c: unit tests for lib/glob_match.c (trusted_senders patterns). */
-#include "glob_match.h"
+/* test_glob_match.c: unit tests for lib/base/glob_match.c (trusted_senders patterns). */
+#include "base/glob_match.h"
 #include "unit.h"
 
 struct glob_case {

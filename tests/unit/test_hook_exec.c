@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "hook_exec.h"
-#include "log.h"
+#include "base/fileio.h"
+#include "hooks/hook_exec.h"
+#include "base/log.h"
 #include "unit.h"
 
 #define MAX_ARGS 4
@@ -47,7 +47,7 @@ static void run_as(const char *owner, const char *const *argv, unsigned timeout,
 	struct hook h = hook_of(argv, timeout);
 	struct hook_env env = test_env;
 	env.filepath = stdin_path;
-	hook_run(&h, owner, &env, o);
+	hook_exec_run(&h, owner, &env, o);
 }
 
 static void run_sh(const char *script, unsigned timeout, const char *stdin_path,
@@ -67,17 +67,17 @@ static void test_exit_code_streams_and_stdin(void)
 	char path[512];
 	snprintf(path, sizeof(path), "%s/msg.md", unit_tmpdir("hook_exec"));
 	const char md[] = "+++\nid = 1\n+++\nbody\n";
-	CHECK(file_write_atomic(path, md, strlen(md), 0644, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, md, strlen(md), 0644, (uid_t)-1, (gid_t)-1) == 0);
 	struct hook_outcome o;
 	run_sh("cat; echo to-err >&2; exit 3", 5, path, &o);
 	CHECK(o.error == HOOK_RAN && o.exit_code == 3 && !o.timed_out);
 	CHECK(out_is(&o, md));
 	CHECK(o.err.len == 7 && memcmp(o.err.data, "to-err\n", 7) == 0);
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 	run_sh("wc -c", 5, "/nonexistent/aimx.md", &o); /* unreadable file: empty stdin */
 	CHECK(o.error == HOOK_RAN && o.exit_code == 0);
 	CHECK(o.out.len >= 2 && strncmp(o.out.data, "0\n", 2) == 0);
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 }
 
 /* /usr/bin/env prints exactly what it was given: PATH, HOME and the AIMX_* variables. */
@@ -86,17 +86,17 @@ static void test_exact_environment(void)
 	const char *argv[] = {"/usr/bin/env", NULL};
 	struct hook h = hook_of(argv, 5);
 	struct passwd *pw = getpwuid(getuid());
-	char **want = hook_environment(&h, &test_env, pw && pw->pw_dir ? pw->pw_dir : "/");
+	char **want = hook_exec_env(&h, &test_env, pw && pw->pw_dir ? pw->pw_dir : "/");
 	struct buf expect = BUF_INIT;
 	for (size_t k = 0; want && want[k]; k++)
 		CHECK(buf_printf(&expect, "%s\n", want[k]) == 0);
-	hook_environment_free(want);
+	hook_exec_env_free(want);
 	struct hook_outcome o;
 	run_as(self_name(), argv, 5, NULL, &o);
 	CHECK(o.exit_code == 0);
 	CHECK_STR(o.out.data, expect.data);
 	CHECK_CONTAINS(o.out.data, "\nAIMX_MESSAGE_ID=m@x\n");
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 	buf_free(&expect);
 }
 
@@ -108,7 +108,7 @@ static void test_no_inherited_descriptors(void)
 	struct hook_outcome o;
 	run_as(self_name(), argv, 5, NULL, &o);
 	CHECK(leaked >= 0 && o.exit_code == 0 && out_is(&o, "0\n1\n2\n3\n"));
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 	if (leaked >= 0)
 		close(leaked);
 }
@@ -126,7 +126,7 @@ static void test_capture_keeps_the_last_64k(void)
 	       "printf ERR-END >&2", 10, NULL, &o);
 	CHECK(o.exit_code == 0 && o.out.len == HOOK_CAPTURE_MAX && o.err.len == HOOK_CAPTURE_MAX);
 	CHECK(ends_with(&o.out, "OUT-END") && ends_with(&o.err, "ERR-END"));
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 }
 
 static int process_gone(pid_t pid)
@@ -134,7 +134,7 @@ static int process_gone(pid_t pid)
 	char path[64], stat[256];
 	struct buf b = BUF_INIT;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int gone = file_read_all(path, &b) < 0;
+	int gone = fileio_read_file(path, &b) < 0;
 	if (!gone) { /* a zombie waiting for init is gone too */
 		snprintf(stat, sizeof(stat), "%s", b.data);
 		const char *close_paren = strrchr(stat, ')');
@@ -150,17 +150,17 @@ static void test_timeouts_and_leftovers(void)
 	run_sh("sleep 100", 1, NULL, &o);
 	CHECK(o.timed_out && o.exit_code == -1);
 	CHECK(o.duration_ms >= 1000 && o.duration_ms < 10000);
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 	run_sh("trap '' TERM; sleep 100", 1, NULL, &o); /* SIGKILL follows 5 s later */
 	CHECK(o.timed_out && o.exit_code == -1);
 	CHECK(o.duration_ms >= 1000 + HOOK_KILL_GRACE_MS - 100 && o.duration_ms < 12000);
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 	run_sh("sleep 100 & echo $!", 5, NULL, &o); /* exits at once, leaves a sleeper behind */
 	CHECK(!o.timed_out && o.exit_code == 0 && o.duration_ms < 4000);
 	pid_t left = o.out.data ? (pid_t)atoi(o.out.data) : 0;
 	usleep(200 * 1000);
 	CHECK(left > 0 && process_gone(left));
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 }
 
 static void test_exec_failure(void)
@@ -170,7 +170,7 @@ static void test_exec_failure(void)
 	run_as(self_name(), argv, 5, NULL, &o);
 	CHECK(o.error == HOOK_SPAWN_FAILED && o.exit_code == 127);
 	CHECK_CONTAINS(o.err.data, "aimx hook: /nonexistent/aimx-hook: No such file");
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 }
 
 /* The owner does not exist: as root the hook must not run; otherwise it runs as us. */
@@ -187,7 +187,7 @@ static void test_missing_owner(void)
 		CHECK(o.error == HOOK_USER_NOT_FOUND && stat(marker, &st) < 0);
 	else
 		CHECK(o.error == HOOK_RAN && o.exit_code == 0 && stat(marker, &st) == 0);
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 }
 
 /* What `id -G` prints for a user after initgroups: the group id, then the other groups. */
@@ -220,7 +220,7 @@ static void test_privilege_drop(void)
 	run_as("nobody", argv, 5, NULL, &o);
 	CHECK(o.exit_code == 0);
 	CHECK_STR(o.out.data, want);
-	hook_outcome_free(&o);
+	hook_exec_outcome_free(&o);
 }
 
 void suite_hook_exec(void)

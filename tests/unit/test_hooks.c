@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "hook_exec.h"
-#include "hooks_receive.h"
-#include "log.h"
+#include "base/fileio.h"
+#include "hooks/hook_exec.h"
+#include "hooks/hook_receive.h"
+#include "base/log.h"
 #include "unit.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 static char *true_argv[] = {"/bin/true"};
 
@@ -46,15 +46,15 @@ static void test_environment_on_receive(void)
 	struct hook h = plain_hook(HOOK_ON_RECEIVE, 0);
 	struct hook_env env = {"box", "A <a@x>", "b@y", NULL, "/d/x.md", "m@x", "stem",
 			       "2026-11-22T10:00:00Z", NULL};
-	char **envp = hook_environment(&h, &env, "/home/o");
+	char **envp = hook_exec_env(&h, &env, "/home/o");
 	CHECK(count(envp) == sizeof(want) / sizeof(want[0]));
 	for (size_t k = 0; envp && k < sizeof(want) / sizeof(want[0]) && envp[k]; k++)
 		CHECK_STR(envp[k], want[k]);
-	hook_environment_free(envp);
+	hook_exec_env_free(envp);
 	unsetenv("PATH");
-	envp = hook_environment(&h, &env, "/");
+	envp = hook_exec_env(&h, &env, "/");
 	CHECK_STR(envp ? envp[0] : NULL, "PATH=/usr/local/bin:/usr/bin:/bin");
-	hook_environment_free(envp);
+	hook_exec_env_free(envp);
 	if (saved)
 		setenv("PATH", saved, 1);
 	free(saved);
@@ -64,18 +64,18 @@ static void test_environment_after_send(void)
 {
 	struct hook h = plain_hook(HOOK_AFTER_SEND, 0);
 	struct hook_env env = {"box", "f", "t", "s", "", "<m@x>", "", "d", "deferred"};
-	char **envp = hook_environment(&h, &env, "/");
+	char **envp = hook_exec_env(&h, &env, "/");
 	CHECK(count(envp) == 13);
 	CHECK_STR(envp ? envp[3] : NULL, "AIMX_EVENT=after_send");
 	CHECK_STR(envp ? envp[12] : NULL, "AIMX_SEND_STATUS=deferred");
-	hook_environment_free(envp);
+	hook_exec_env_free(envp);
 }
 
 static void tail_of(const char *data, size_t len, char *out)
 {
 	struct buf b = BUF_INIT;
 	CHECK(buf_append(&b, data, len) == 0);
-	hook_log_tail(&b, out, HOOK_LOG_TAIL_CAP);
+	hook_exec_log_tail(&b, out, HOOK_LOG_TAIL_CAP);
 	buf_free(&b);
 }
 
@@ -124,7 +124,7 @@ static void test_gate_table(void)
 			for (int fou = 0; fou < 2; fou++) {
 				struct hook h = plain_hook(ev ? HOOK_AFTER_SEND : HOOK_ON_RECEIVE, fou);
 				int want = ev == 0 && (v == 0 || fou);
-				CHECK(hook_gate_on_receive(&h, verdicts[v]) == want);
+				CHECK(hook_receive_gate(&h, verdicts[v]) == want);
 			}
 }
 
@@ -169,8 +169,8 @@ static void world_take(struct receive_world *w, struct buf *fired, struct buf *l
 {
 	buf_reset(fired);
 	buf_reset(logged);
-	file_read_all(w->fired, fired);
-	file_read_all(w->log, logged);
+	fileio_read_file(w->fired, fired);
+	fileio_read_file(w->log, logged);
 	unlink(w->fired);
 	CHECK(ftruncate(w->log_fd, 0) == 0 && lseek(w->log_fd, 0, SEEK_SET) == 0);
 }
@@ -189,8 +189,8 @@ static void receive(struct receive_world *w, enum ingest_status status, const ch
 	res.mailbox = &w->mb;
 	snprintf(res.trusted, sizeof(res.trusted), "%s", trusted);
 	snprintf(res.id, sizeof(res.id), "stem");
-	CHECK(hooks_receive_pending(&w->cfg, &res) == expect_pending);
-	hooks_fire_on_receive(&w->cfg, &res);
+	CHECK(hook_receive_pending(&w->cfg, &res) == expect_pending);
+	hook_receive_fire(&w->cfg, &res);
 }
 
 static void test_receive_firing(void)

@@ -1,4 +1,4 @@
-/* test_ingest.c: end-to-end unit tests of lib/ingest.c against a scratch data directory. */
+/* test_ingest.c: end-to-end unit tests of lib/store/ingest.c against a scratch data directory. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "ingest.h"
+#include "base/fileio.h"
+#include "store/ingest.h"
 #include "unit.h"
 
 static const char cfg_text[] = "domain = \"test.com\"\n"
@@ -69,7 +69,7 @@ static int ingest_and_free(const struct ingest_request *req, struct ingest_resul
 static char *read_text(const char *path)
 {
 	struct buf b = BUF_INIT;
-	if (file_read_all(path, &b) < 0)
+	if (fileio_read_file(path, &b) < 0)
 		return NULL;
 	return buf_steal(&b);
 }
@@ -152,7 +152,7 @@ static void test_routing_and_failure(const struct config *cfg, const char *data)
 	snprintf(bad, sizeof(bad), "%s/README-file/data", data);
 	char file[4200];
 	snprintf(file, sizeof(file), "%s/README-file", data);
-	CHECK(file_write_atomic(file, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(file, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == 0);
 	req.data_dir = bad;
 	req.rcpt = "alice@test.com";
 	CHECK(ingest_and_free(&req, &res) == -1 && res.status == INGEST_FAILED);

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filename.h"
-#include "frontmatter.h"
-#include "msgid.h"
-#include "route.h"
+#include "store/filename.h"
+#include "store/frontmatter.h"
+#include "mime/msgid.h"
+#include "store/route.h"
 #include "unit.h"
 
 static const char route_cfg[] = "domain = \"test.com\"\n"
@@ -61,7 +61,7 @@ static void test_slug(void)
 		{"12345678901234567890123", "12345678901234567890"},
 	};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		slug_from_subject(cases[k].in, s);
+		filename_slug(cases[k].in, s);
 		CHECK_STR(s, cases[k].want);
 	}
 }
@@ -83,24 +83,24 @@ static void test_attachment_names(void)
 		{"_-._x_-.", "x"},
 	};
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		attachment_name_sanitize(cases[k].in, strlen(cases[k].in), 3, out);
+		filename_attachment(cases[k].in, strlen(cases[k].in), 3, out);
 		CHECK_STR(out, cases[k].want);
 	}
-	attachment_name_sanitize(NULL, 0, 7, out);
+	filename_attachment(NULL, 0, 7, out);
 	CHECK_STR(out, "attachment-7");
 	char nul_name[] = {'a', '\0', 'b', '.', 't', 'x', 't'};
-	attachment_name_sanitize(nul_name, sizeof(nul_name), 0, out);
+	filename_attachment(nul_name, sizeof(nul_name), 0, out);
 	CHECK_STR(out, "a_b.txt");
 	char longname[600];
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
-	attachment_name_sanitize(longname, strlen(longname), 0, out);
+	filename_attachment(longname, strlen(longname), 0, out);
 	CHECK(strlen(out) == ATTACHMENT_NAME_MAX);
 	/* the cap never splits a UTF-8 character */
 	char wide[600] = "";
 	for (int k = 0; k < 150; k++)
 		strcat(wide, "\xc3\xa9");
-	attachment_name_sanitize(wide, strlen(wide), 0, out);
+	filename_attachment(wide, strlen(wide), 0, out);
 	CHECK(strlen(out) == ATTACHMENT_NAME_MAX && (unsigned char)out[ATTACHMENT_NAME_MAX - 2] == 0xc3);
 	CHECK(filename_with_counter("notes.txt", 2, out) == 0);
 	CHECK_STR(out, "notes-2.txt");
@@ -121,14 +121,14 @@ static void test_msgid(void)
 	CHECK(msgid_list("<>", &l) == 0 && l.n == 0);
 	CHECK(msgid_list(NULL, &l) == 0 && l.n == 0);
 	char t[THREAD_ID_LEN + 1];
-	thread_id_compute(NULL, NULL, "abc123@example.com", t);
+	msgid_thread_id(NULL, NULL, "abc123@example.com", t);
 	CHECK_STR(t, "5e8ba5eb6cc1fd88");
-	thread_id_compute(NULL, NULL, "", t);
+	msgid_thread_id(NULL, NULL, "", t);
 	CHECK_STR(t, "e3b0c44298fc1c14");
 	/* DECISIONS 5: the first References id is the root, before In-Reply-To */
-	thread_id_compute("abc123@example.com", "later@x", "own@x", t);
+	msgid_thread_id("abc123@example.com", "later@x", "own@x", t);
 	CHECK_STR(t, "5e8ba5eb6cc1fd88");
-	thread_id_compute("", "abc123@example.com", "own@x", t);
+	msgid_thread_id("", "abc123@example.com", "own@x", t);
 	CHECK_STR(t, "5e8ba5eb6cc1fd88");
 }
 

@@ -1,4 +1,4 @@
-/* test_log.c: unit tests for lib/log.c (line format, quoting, truncation, levels, AIMX_LOG). */
+/* test_log.c: unit tests for lib/base/log.c (line format, quoting, truncation, levels, AIMX_LOG). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 #include "unit.h"
 
 #define CAPTURE_MAX 16384

@@ -1,14 +1,14 @@
-/* test_mail_folder.c: unit tests for lib/mail_folder.c (enumeration, order, strict lookup) and lib/frontmatter_read.c. */
+/* test_mail_folder.c: unit tests for lib/store/mail_folder.c (enumeration, order, strict lookup) and lib/store/frontmatter_read.c. */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "frontmatter_read.h"
-#include "mail_folder.h"
-#include "pathjoin.h"
+#include "base/fileio.h"
+#include "store/frontmatter_read.h"
+#include "store/mail_folder.h"
+#include "base/path_join.h"
 #include "unit.h"
 
 static void put(const char *dir, const char *rel, const char *text)
@@ -123,7 +123,7 @@ void suite_frontmatter_read_head(void)
 	CHECK(buf_append_str(&text, "+++\nsubject = \"s\"\n+++\n\n") == 0);
 	for (int k = 0; k < 100000; k++)
 		CHECK(buf_append_str(&text, "body line\n") == 0 || k > 0);
-	CHECK(file_write_atomic(path, text.data, text.len, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, text.data, text.len, 0600, (uid_t)-1, (gid_t)-1) == 0);
 	int fd = open(path, O_RDONLY);
 	CHECK(fd >= 0 && frontmatter_read_head(fd, &head) == 0);
 	CHECK(head.len < 8192);

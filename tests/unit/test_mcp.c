@@ -3,11 +3,11 @@
 #include <cJSON.h>
 #include <stdlib.h>
 
-#include "buf.h"
-#include "jsonrpc.h"
-#include "mcp_params.h"
-#include "mcp_server.h"
-#include "mcp_tool.h"
+#include "base/buf.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/mcp_arg.h"
+#include "mcp/mcp_server.h"
+#include "mcp/mcp_tool.h"
 #include "unit.h"
 
 static const char init_line[] =
@@ -284,7 +284,7 @@ void suite_mcp_args(void)
 		cJSON *v = cJSON_Parse(c->json);
 		struct mcp_args a;
 		char err[MCP_ARG_ERR_MAX] = "";
-		int rc = mcp_args_decode(demo, 4, c->strict, v, &a, err);
+		int rc = mcp_arg_decode(demo, 4, c->strict, v, &a, err);
 		CHECK(rc == (c->err ? -1 : 0));
 		if (c->err)
 			CHECK_CONTAINS(err, c->err);
@@ -295,7 +295,7 @@ void suite_mcp_args(void)
 	cJSON *v = cJSON_Parse("{\"name\":\"a\",\"limit\":7,\"cmd\":[\"/bin/x\",\"y\"]}");
 	struct mcp_args a;
 	char err[MCP_ARG_ERR_MAX];
-	CHECK(mcp_args_decode(demo, 4, 1, v, &a, err) == 0);
+	CHECK(mcp_arg_decode(demo, 4, 1, v, &a, err) == 0);
 	CHECK(mcp_arg_u32(&a, "limit", 50) == 7);
 	CHECK(mcp_arg_bool(&a, "force", 1) == 1);
 	CHECK(!mcp_arg_has(&a, "force"));
@@ -304,7 +304,7 @@ void suite_mcp_args(void)
 	CHECK(n == 2 && cmd && strcmp(cmd[1], "y") == 0);
 	free(cmd);
 	cJSON_Delete(v);
-	CHECK(mcp_args_decode(demo, 4, 1, NULL, &a, err) == -1);
+	CHECK(mcp_arg_decode(demo, 4, 1, NULL, &a, err) == -1);
 	CHECK_STR(err, "missing field `name`");
 }
 

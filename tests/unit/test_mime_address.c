@@ -1,7 +1,7 @@
-/* test_mime_address.c: unit tests for lib/address.c (address lists and their formatting). */
+/* test_mime_address.c: unit tests for lib/mime/mime_address.c (address lists and their formatting). */
 #include <stdlib.h>
 
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
 /* Parses value and returns the formatted entries joined with " | " (malloc'd). */

@@ -1,14 +1,14 @@
-/* test_mime_charset.c: unit tests for lib/charset.c (charset_to_utf8 over libc iconv). */
+/* test_mime_charset.c: unit tests for lib/mime/mime_charset.c (mime_charset_to_utf8 over libc iconv). */
 #include <stdlib.h>
 
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
-/* charset_to_utf8 of n bytes, as a malloc'd string ("(error)" on failure). */
+/* mime_charset_to_utf8 of n bytes, as a malloc'd string ("(error)" on failure). */
 static char *conv(const char *charset, const char *in, size_t n)
 {
 	struct buf b = BUF_INIT;
-	if (buf_append_str(&b, "") < 0 || charset_to_utf8(charset, in, n, &b) < 0) {
+	if (buf_append_str(&b, "") < 0 || mime_charset_to_utf8(charset, in, n, &b) < 0) {
 		buf_free(&b);
 		return strdup("(error)");
 	}
@@ -39,8 +39,8 @@ static void utf8_and_unknown(void)
 
 	struct buf b = BUF_INIT;
 	CHECK(buf_append_str(&b, "keep:") == 0);
-	CHECK(charset_to_utf8("iso-8859-1", "", 0, &b) == 0);
-	CHECK(charset_to_utf8("iso-8859-1", "\xE9", 1, &b) == 0);
+	CHECK(mime_charset_to_utf8("iso-8859-1", "", 0, &b) == 0);
+	CHECK(mime_charset_to_utf8("iso-8859-1", "\xE9", 1, &b) == 0);
 	CHECK_STR(b.data, "keep:\xC3\xA9");
 	buf_free(&b);
 }

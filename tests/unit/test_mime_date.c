@@ -1,5 +1,5 @@
-/* test_mime_date.c: unit tests for lib/date.c (RFC 5322 dates to RFC 3339). */
-#include "mime.h"
+/* test_mime_date.c: unit tests for lib/mime/mime_date.c (RFC 5322 dates to RFC 3339). */
+#include "mime/mime.h"
 #include "unit.h"
 
 #define CHECK_DATE(in, want)                                                                       \

@@ -1,7 +1,7 @@
-/* test_mime_decode.c: unit tests for lib/mime_decode.c (base64, quoted-printable, %XX). */
+/* test_mime_decode.c: unit tests for lib/mime/mime_decode.c (base64, quoted-printable, %XX). */
 #include <stdlib.h>
 
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
 /* Decodes with base64 ('b'), quoted-printable ('q'), RFC 2047 Q ('h') or %XX ('p'). */

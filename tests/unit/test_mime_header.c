@@ -1,8 +1,8 @@
-/* test_mime_header.c: unit tests for lib/mime_header.c and lib/mime_param.c (fields, parameters).
+/* test_mime_header.c: unit tests for lib/mime/mime_header.c and lib/mime/mime_param.c (fields, parameters).
  */
 #include <stdlib.h>
 
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
 static void fields(void)

@@ -1,13 +1,13 @@
-/* test_mime_html.c: unit tests for lib/html_text.c and lib/html_entity.c (HTML to text). */
+/* test_mime_html.c: unit tests for lib/mime/mime_html_text.c and lib/mime/mime_html_entity.c (HTML to text). */
 #include <stdlib.h>
 
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
 static char *text_of(const char *html)
 {
 	struct buf b = BUF_INIT;
-	if (html_to_text(html, strlen(html), &b) < 0) {
+	if (mime_html_to_text(html, strlen(html), &b) < 0) {
 		buf_free(&b);
 		return strdup("(error)");
 	}
@@ -92,18 +92,18 @@ static void text_and_entities(void)
 
 	struct buf b = BUF_INIT;
 	CHECK(buf_append_str(&b, "kept ") == 0);
-	CHECK(html_to_text("  <p> x </p> ", 13, &b) == 0);
+	CHECK(mime_html_to_text("  <p> x </p> ", 13, &b) == 0);
 	CHECK_STR(b.data, "kept x");
 	buf_free(&b);
 
 	unsigned long cp = 0;
-	CHECK(html_entity_at("&amp;rest", 9, &cp) == 5 && cp == '&');
-	CHECK(html_entity_at("&#x20AC;", 8, &cp) == 8 && cp == 0x20AC);
-	CHECK(html_entity_at("&#128;", 6, &cp) == 6 && cp == 0x20AC);
-	CHECK(html_entity_at("&yuml;", 6, &cp) == 6 && cp == 0xFF);
-	CHECK(html_entity_at("&nbsp;", 6, &cp) == 6 && cp == 0xA0);
-	CHECK(html_entity_at("&nbsp", 5, &cp) == 0);
-	CHECK(html_entity_at("&AMP;", 5, &cp) == 0);
+	CHECK(mime_html_entity_at("&amp;rest", 9, &cp) == 5 && cp == '&');
+	CHECK(mime_html_entity_at("&#x20AC;", 8, &cp) == 8 && cp == 0x20AC);
+	CHECK(mime_html_entity_at("&#128;", 6, &cp) == 6 && cp == 0x20AC);
+	CHECK(mime_html_entity_at("&yuml;", 6, &cp) == 6 && cp == 0xFF);
+	CHECK(mime_html_entity_at("&nbsp;", 6, &cp) == 6 && cp == 0xA0);
+	CHECK(mime_html_entity_at("&nbsp", 5, &cp) == 0);
+	CHECK(mime_html_entity_at("&AMP;", 5, &cp) == 0);
 }
 
 void suite_mime_html(void)

@@ -1,8 +1,8 @@
-/* test_mime_parse.c: unit tests for lib/mime_parse.c (structure, body choice, attachments, limits).
+/* test_mime_parse.c: unit tests for lib/mime/mime_parse.c (structure, body choice, attachments, limits).
  */
 #include <stdlib.h>
 
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
 static int parse(const char *raw, struct mime_message *m)

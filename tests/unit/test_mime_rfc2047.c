@@ -1,7 +1,7 @@
-/* test_mime_rfc2047.c: unit tests for lib/rfc2047.c (mime_decode_header). */
+/* test_mime_rfc2047.c: unit tests for lib/mime/mime_rfc2047.c (mime_decode_header). */
 #include <stdlib.h>
 
-#include "mime.h"
+#include "mime/mime.h"
 #include "unit.h"
 
 #define CHECK_DECODE(in, want)                                                                     \

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "ops.h"
+#include "base/fileio.h"
+#include "control/ops.h"
 #include "unit.h"
 
 static char cfg_path[4300], data[4200];
@@ -18,7 +18,7 @@ static void write_config(void)
 		 "[mailboxes.catchall]\naddress = \"*@ops.test\"\nowner = \"nobody\"\n"
 		 "[mailboxes.alice]\naddress = \"alice@ops.test\"\nowner = \"nobody\"\n",
 		 data);
-	CHECK(file_write_atomic(cfg_path, text, strlen(text), 0640, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(cfg_path, text, strlen(text), 0640, (uid_t)-1, (gid_t)-1) == 0);
 }
 
 static int load(struct config *cfg)
@@ -31,14 +31,14 @@ static int load(struct config *cfg)
 
 static void test_mailboxes(void)
 {
-	struct op_result r = {"", ""};
-	CHECK(op_mailbox_create(cfg_path, "bot", "nobody", &r) == 0);
-	CHECK(op_mailbox_create(cfg_path, "bot", "nobody", &r) == -1 && !strcmp(r.code, "MAILBOX"));
+	struct ops_result r = {"", ""};
+	CHECK(ops_mailbox_create(cfg_path, "bot", "nobody", &r) == 0);
+	CHECK(ops_mailbox_create(cfg_path, "bot", "nobody", &r) == -1 && !strcmp(r.code, "MAILBOX"));
 	CHECK_CONTAINS(r.reason, "already exists");
-	CHECK(op_mailbox_create(cfg_path, "catchall", "nobody", &r) == -1 && !strcmp(r.code, "VALIDATION"));
-	CHECK(op_mailbox_create(cfg_path, "../x", "nobody", &r) == -1 && !strcmp(r.code, "VALIDATION"));
-	CHECK(op_mailbox_create(cfg_path, "rootbox", "root", &r) == -1 && !strcmp(r.code, "VALIDATION"));
-	CHECK(op_mailbox_create(cfg_path, "ghost", "no-such-user-q", &r) == -1 && !strcmp(r.code, "VALIDATION"));
+	CHECK(ops_mailbox_create(cfg_path, "catchall", "nobody", &r) == -1 && !strcmp(r.code, "VALIDATION"));
+	CHECK(ops_mailbox_create(cfg_path, "../x", "nobody", &r) == -1 && !strcmp(r.code, "VALIDATION"));
+	CHECK(ops_mailbox_create(cfg_path, "rootbox", "root", &r) == -1 && !strcmp(r.code, "VALIDATION"));
+	CHECK(ops_mailbox_create(cfg_path, "ghost", "no-such-user-q", &r) == -1 && !strcmp(r.code, "VALIDATION"));
 	struct config cfg;
 	CHECK(load(&cfg) == 0);
 	struct mailbox *mb = config_find_mailbox(&cfg, "bot");
@@ -53,13 +53,13 @@ static void test_mailboxes(void)
 	snprintf(msg, sizeof(msg), "%s/inbox/bot", data);
 	CHECK(stat(msg, &st) == 0 && (st.st_mode & 0777) == 0700);
 	snprintf(msg, sizeof(msg), "%s/inbox/bot/m.md", data);
-	CHECK(file_write_atomic(msg, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == 0);
-	CHECK(op_mailbox_delete(cfg_path, "bot", 0, 0, &r) == -1 && !strcmp(r.code, "NONEMPTY"));
+	CHECK(fileio_write_atomic(msg, "x", 1, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(ops_mailbox_delete(cfg_path, "bot", 0, 0, &r) == -1 && !strcmp(r.code, "NONEMPTY"));
 	CHECK_STR(r.reason, "mailbox 'bot' has 1 files (1 in inbox, 0 in sent); archive or remove them first");
 	/* a uid that does not own it sees "does not exist" */
-	CHECK(op_mailbox_delete(cfg_path, "bot", 4242, 1, &r) == -1 && !strcmp(r.code, "MAILBOX"));
+	CHECK(ops_mailbox_delete(cfg_path, "bot", 4242, 1, &r) == -1 && !strcmp(r.code, "MAILBOX"));
 	CHECK_STR(r.reason, "mailbox 'bot' does not exist");
-	CHECK(op_mailbox_delete(cfg_path, "bot", 0, 1, &r) == 0);
+	CHECK(ops_mailbox_delete(cfg_path, "bot", 0, 1, &r) == 0);
 	CHECK(stat(msg, &st) == -1);
 	snprintf(msg, sizeof(msg), "%s/inbox/bot", data);
 	CHECK(stat(msg, &st) == 0 && S_ISDIR(st.st_mode));
@@ -69,56 +69,56 @@ static void test_mailboxes(void)
 
 static void test_hooks(void)
 {
-	struct op_result r = {"", ""};
+	struct ops_result r = {"", ""};
 	struct hook h;
 	memset(&h, 0, sizeof(h));
 	h.event = HOOK_ON_RECEIVE;
 	h.timeout_secs = 60;
 	strlist_push(&h.cmd, "/bin/echo");
 	strlist_push(&h.cmd, "hi");
-	CHECK(op_hook_create(cfg_path, "alice", 0, &h, &r) == 0);
-	CHECK(op_hook_create(cfg_path, "alice", 0, &h, &r) == -1 && !strcmp(r.code, "VALIDATION"));
-	CHECK(op_hook_create(cfg_path, "catchall", 0, &h, &r) == -1 && !strcmp(r.code, "MAILBOX"));
-	CHECK(op_hook_create(cfg_path, "nope", 0, &h, &r) == -1 && !strcmp(r.code, "ENOENT"));
-	CHECK(op_hook_create(cfg_path, "alice", 4242, &h, &r) == -1 && !strcmp(r.code, "EACCES"));
+	CHECK(ops_hook_create(cfg_path, "alice", 0, &h, &r) == 0);
+	CHECK(ops_hook_create(cfg_path, "alice", 0, &h, &r) == -1 && !strcmp(r.code, "VALIDATION"));
+	CHECK(ops_hook_create(cfg_path, "catchall", 0, &h, &r) == -1 && !strcmp(r.code, "MAILBOX"));
+	CHECK(ops_hook_create(cfg_path, "nope", 0, &h, &r) == -1 && !strcmp(r.code, "ENOENT"));
+	CHECK(ops_hook_create(cfg_path, "alice", 4242, &h, &r) == -1 && !strcmp(r.code, "EACCES"));
 	free(h.cmd.v[0]);
 	h.cmd.v[0] = strdup("echo");
 	h.name = "relative";
-	CHECK(op_hook_create(cfg_path, "alice", 0, &h, &r) == -1 && !strcmp(r.code, "VALIDATION"));
+	CHECK(ops_hook_create(cfg_path, "alice", 0, &h, &r) == -1 && !strcmp(r.code, "VALIDATION"));
 	CHECK_CONTAINS(r.reason, "non-absolute");
 	h.name = NULL;
 	strlist_free(&h.cmd);
-	CHECK(op_hook_delete(cfg_path, "9f5503741a28", 4242, &r) == -1 && !strcmp(r.code, "ENOENT"));
-	CHECK(op_hook_delete(cfg_path, "9f5503741a28", 0, &r) == 0);
-	CHECK(op_hook_delete(cfg_path, "9f5503741a28", 0, &r) == -1 && !strcmp(r.code, "ENOENT"));
+	CHECK(ops_hook_delete(cfg_path, "9f5503741a28", 4242, &r) == -1 && !strcmp(r.code, "ENOENT"));
+	CHECK(ops_hook_delete(cfg_path, "9f5503741a28", 0, &r) == 0);
+	CHECK(ops_hook_delete(cfg_path, "9f5503741a28", 0, &r) == -1 && !strcmp(r.code, "ENOENT"));
 }
 
 static void test_mark(void)
 {
-	struct op_result r = {"", ""};
+	struct ops_result r = {"", ""};
 	struct config cfg;
 	char path[4300];
 	snprintf(path, sizeof(path), "%s/inbox/alice", data);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/inbox/alice/2025-01-01-000000-x.md", data);
 	const char *md = "+++\nid = \"x\"\nread = false\n\n[[attachments]]\nfilename = \"a\"\n+++\n\nbody read = true\n";
-	CHECK(file_write_atomic(path, md, strlen(md), 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, md, strlen(md), 0600, (uid_t)-1, (gid_t)-1) == 0);
 	CHECK(load(&cfg) == 0);
-	CHECK(op_mark(&cfg, "alice", "2025-01-01-000000-x", 0, 1, &r) == 0);
+	CHECK(ops_mark(&cfg, "alice", "2025-01-01-000000-x", 0, 1, &r) == 0);
 	struct buf b = BUF_INIT;
-	CHECK(file_read_all(path, &b) == 0);
+	CHECK(fileio_read_file(path, &b) == 0);
 	CHECK(b.data && !strncmp(b.data, "+++\nid = \"x\"\nread = true\nread_at = \"", 36));
 	CHECK_CONTAINS(b.data, "Z\"\n\n[[attachments]]\nfilename = \"a\"\n+++\n\nbody read = true\n");
 	buf_free(&b);
-	CHECK(op_mark(&cfg, "alice", "2025-01-01-000000-x", 0, 0, &r) == 0);
-	CHECK(file_read_all(path, &b) == 0);
+	CHECK(ops_mark(&cfg, "alice", "2025-01-01-000000-x", 0, 0, &r) == 0);
+	CHECK(fileio_read_file(path, &b) == 0);
 	CHECK_STR(b.data, md);
 	buf_free(&b);
-	CHECK(op_mark(&cfg, "alice", "../alice/2025-01-01-000000-x", 0, 1, &r) == -1 && !strcmp(r.code, "NOTFOUND"));
+	CHECK(ops_mark(&cfg, "alice", "../alice/2025-01-01-000000-x", 0, 1, &r) == -1 && !strcmp(r.code, "NOTFOUND"));
 	CHECK_CONTAINS(r.reason, "invalid characters");
-	CHECK(op_mark(&cfg, "alice", "missing", 0, 1, &r) == -1 && !strcmp(r.code, "NOTFOUND"));
-	CHECK(op_mark(&cfg, "bob", "x", 0, 1, &r) == -1 && !strcmp(r.code, "ENOENT"));
-	CHECK(op_mark(&cfg, "alice", "2025-01-01-000000-x", 4242, 1, &r) == -1 && !strcmp(r.code, "EACCES"));
+	CHECK(ops_mark(&cfg, "alice", "missing", 0, 1, &r) == -1 && !strcmp(r.code, "NOTFOUND"));
+	CHECK(ops_mark(&cfg, "bob", "x", 0, 1, &r) == -1 && !strcmp(r.code, "ENOENT"));
+	CHECK(ops_mark(&cfg, "alice", "2025-01-01-000000-x", 4242, 1, &r) == -1 && !strcmp(r.code, "EACCES"));
 	config_free(&cfg);
 }
 

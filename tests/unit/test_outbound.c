@@ -1,10 +1,10 @@
 /* test_outbound.c: unit tests for Markdown rendering, MIME encodings, SEND checks and assembly. */
 #include <stdlib.h>
 
-#include "markdown.h"
-#include "mime_encode.h"
-#include "outbound_mime.h"
-#include "send_request.h"
+#include "mime/markdown.h"
+#include "mime/mime_encode.h"
+#include "mime/outbound.h"
+#include "control/verb_send_request.h"
 #include "unit.h"
 
 static void test_markdown(void)
@@ -70,14 +70,14 @@ static struct config *test_config(void)
 static void check_send(const struct config *cfg, const char *msg, const char *code,
 		       const char *reason)
 {
-	struct send_request s;
-	struct op_result r = {"", ""};
-	int rc = send_request_check(cfg, 0, msg, strlen(msg), &s, &r);
+	struct verb_send_request s;
+	struct ops_result r = {"", ""};
+	int rc = verb_send_request_check(cfg, 0, msg, strlen(msg), &s, &r);
 	CHECK(code ? rc == -1 : rc == 0);
 	CHECK_STR(r.code, code ? code : "");
 	if (reason)
 		CHECK_CONTAINS(r.reason, reason);
-	send_request_free(&s);
+	verb_send_request_free(&s);
 }
 
 static void test_send_checks(void)
@@ -95,15 +95,15 @@ static void test_send_checks(void)
 		   "missing required header: To");
 	check_send(cfg, "From: alice@aimx.test\r\nTo: undisclosed:;\r\n\r\nb", "MALFORMED",
 		   "could not extract recipient");
-	struct send_request s;
-	struct op_result r = {"", ""};
+	struct verb_send_request s;
+	struct ops_result r = {"", ""};
 	static const char ok[] = "From: \"A, B\" <alice@aimx.test>\r\nTo: b@x.test, c@y.test\r\n"
 				 "Cc: b@x.test\r\nBcc: d@z.test\r\n\r\nbody";
-	CHECK(send_request_check(cfg, 0, ok, strlen(ok), &s, &r) == 0);
+	CHECK(verb_send_request_check(cfg, 0, ok, strlen(ok), &s, &r) == 0);
 	CHECK_STR(s.from_addr, "alice@aimx.test");
 	CHECK(s.rcpts.n == 3 && s.bcc_addrs.n == 1);
 	CHECK(strncmp(s.msg.data, "Message-ID: <", 13) == 0 && strstr(s.message_id, "@aimx.test>"));
-	send_request_free(&s);
+	verb_send_request_free(&s);
 	config_free(cfg);
 }
 

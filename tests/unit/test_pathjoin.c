@@ -1,7 +1,7 @@
-/* test_pathjoin.c: unit tests for lib/pathjoin.c (joining untrusted relative paths). */
+/* test_pathjoin.c: unit tests for lib/base/path_join.c (joining untrusted relative paths). */
 #include <errno.h>
 
-#include "pathjoin.h"
+#include "base/path_join.h"
 #include "unit.h"
 
 static void check_join(const char *base, const char *rel, const char *want)

@@ -1,8 +1,8 @@
-/* test_paths.c: unit tests for lib/paths.c (defaults, env overrides, --data-dir precedence). */
+/* test_paths.c: unit tests for lib/base/paths.c (defaults, env overrides, --data-dir precedence). */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "paths.h"
+#include "base/paths.h"
 #include "unit.h"
 
 static const char *const path_env[] = {"AIMX_CONFIG_DIR", "AIMX_DATA_DIR", "AIMX_RUNTIME_DIR"};

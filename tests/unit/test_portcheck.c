@@ -1,19 +1,19 @@
-/* test_portcheck.c: unit tests for lib/portcheck.c, lib/http_get.c and lib/tcp_connect.c. */
+/* test_portcheck.c: unit tests for lib/cli/portcheck.c, lib/net/http_get.c and lib/net/tcp_connect.c. */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http_get.h"
-#include "portcheck.h"
-#include "tcp_connect.h"
+#include "net/http_get.h"
+#include "cli/portcheck.h"
+#include "net/tcp_connect.h"
 #include "unit.h"
 
 static void check_reply(const char *line, const char *want, int want_quit)
 {
 	int quit = -1;
-	CHECK_STR(port25_listener_reply(line, &quit), want);
+	CHECK_STR(portcheck_listener_reply(line, &quit), want);
 	CHECK(quit == want_quit);
 }
 
@@ -34,7 +34,7 @@ static void check_url(const char *url, int tls, const char *host, unsigned port,
 {
 	struct http_url u;
 	char err[HTTP_ERR_SIZE] = "";
-	CHECK(http_url_parse(url, &u, err) == 0);
+	CHECK(http_get_parse_url(url, &u, err) == 0);
 	CHECK(u.tls == tls);
 	CHECK_STR(u.host, host);
 	CHECK(u.port == port);
@@ -45,7 +45,7 @@ static void check_bad_url(const char *url, const char *why)
 {
 	struct http_url u;
 	char err[HTTP_ERR_SIZE] = "";
-	CHECK(http_url_parse(url, &u, err) < 0);
+	CHECK(http_get_parse_url(url, &u, err) < 0);
 	CHECK_CONTAINS(err, why);
 }
 
@@ -76,7 +76,7 @@ static void urls(void)
 static int parse(const char *resp, int closed, int *status, struct buf *body, char *err)
 {
 	buf_reset(body);
-	return http_response_parse(resp, strlen(resp), closed, status, body, err);
+	return http_get_parse_response(resp, strlen(resp), closed, status, body, err);
 }
 
 static void responses(void)
@@ -135,17 +135,17 @@ static void responses(void)
 static void verify_hosts(void)
 {
 	char out[VERIFY_HOST_MAX], err[PORTCHECK_ERR_SIZE], host[256];
-	CHECK(verify_host_normalize("https://check.aimx.email//", out, err) == 0);
+	CHECK(portcheck_verify_host_normalize("https://check.aimx.email//", out, err) == 0);
 	CHECK_STR(out, "https://check.aimx.email");
-	CHECK(verify_host_name(out, host) == 0);
+	CHECK(portcheck_verify_host_name(out, host) == 0);
 	CHECK_STR(host, "check.aimx.email");
-	CHECK(verify_host_normalize("http://[::1]:3025/base/", out, err) == 0);
+	CHECK(portcheck_verify_host_normalize("http://[::1]:3025/base/", out, err) == 0);
 	CHECK_STR(out, "http://[::1]:3025/base");
-	CHECK(verify_host_name(out, host) == 0);
+	CHECK(portcheck_verify_host_name(out, host) == 0);
 	CHECK_STR(host, "::1");
-	CHECK(verify_host_normalize("///", out, err) < 0);
+	CHECK(portcheck_verify_host_normalize("///", out, err) < 0);
 	CHECK_CONTAINS(err, "cannot be empty");
-	CHECK(verify_host_normalize("check.aimx.email", out, err) < 0);
+	CHECK(portcheck_verify_host_normalize("check.aimx.email", out, err) < 0);
 	CHECK_CONTAINS(err, "must be an http:// or https:// URL");
 }
 
@@ -169,39 +169,39 @@ static void listener_owner(void)
 	char who[PORTCHECK_WHO_SIZE] = "", want[64];
 	unsigned port = free_port();
 	CHECK(port != 0);
-	CHECK(port_listener(port, who) == 0);
+	CHECK(portcheck_port_owner(port, who) == 0);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 	                         .sin_port = htons((uint16_t)port),
 	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
-	CHECK(port_listener(port, who) == 0); /* bound, not listening */
+	CHECK(portcheck_port_owner(port, who) == 0); /* bound, not listening */
 	CHECK(listen(fd, 1) == 0);
-	CHECK(port_listener(port, who) == 1);
+	CHECK(portcheck_port_owner(port, who) == 1);
 	snprintf(want, sizeof(want), "(pid %d)", (int)getpid());
 	CHECK_CONTAINS(who, want);
 	close(fd);
-	CHECK(port_listener(port, who) == 0);
+	CHECK(portcheck_port_owner(port, who) == 0);
 }
 
 static void listener_and_outbound(void)
 {
-	struct port25_listener l;
+	struct portcheck_listener l;
 	char err[PORTCHECK_ERR_SIZE] = "", who[PORTCHECK_WHO_SIZE] = "", want[64];
 	unsigned port = free_port();
-	CHECK(port25_listener_start(&l, port, err) == 0);
-	CHECK(port_listener(port, who) == 1);
+	CHECK(portcheck_listener_start(&l, port, err) == 0);
+	CHECK(portcheck_port_owner(port, who) == 1);
 	snprintf(want, sizeof(want), "(pid %d)", l.pid);
 	CHECK_CONTAINS(who, want);
-	CHECK(port25_outbound("127.0.0.1", port, err) == 0);
-	CHECK(port25_outbound("127.0.0.1", port, err) == 0); /* one process per connection */
-	struct port25_listener again;
-	CHECK(port25_listener_start(&again, port, err) < 0);
+	CHECK(portcheck_outbound("127.0.0.1", port, err) == 0);
+	CHECK(portcheck_outbound("127.0.0.1", port, err) == 0); /* one process per connection */
+	struct portcheck_listener again;
+	CHECK(portcheck_listener_start(&again, port, err) < 0);
 	CHECK_CONTAINS(err, "in use"); /* glibc and musl word EADDRINUSE differently */
-	port25_listener_stop(&l);
+	portcheck_listener_stop(&l);
 	CHECK(l.pid == 0 && l.fd[0] == -1 && l.fd[1] == -1);
-	CHECK(port_listener(port, who) == 0);
-	CHECK(port25_outbound("127.0.0.1", port, err) < 0);
+	CHECK(portcheck_port_owner(port, who) == 0);
+	CHECK(portcheck_outbound("127.0.0.1", port, err) < 0);
 	CHECK_CONTAINS(err, "Connection refused");
 }
 

@@ -1,7 +1,7 @@
-/* test_psl.c: unit tests for lib/psl.c: the PSL project's checkPublicSuffix cases and limits. */
+/* test_psl.c: unit tests for lib/trust/psl.c: the PSL project's checkPublicSuffix cases and limits. */
 #include <string.h>
 
-#include "psl.h"
+#include "trust/psl.h"
 #include "unit.h"
 
 struct psl_case {

@@ -1,12 +1,12 @@
-/* test_service.c: unit tests for lib/service.c (templates filled in, unsafe paths, unit paths, init
+/* test_service.c: unit tests for lib/cli/service.c (templates filled in, unsafe paths, unit paths, init
  * choice, ctl). */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "log.h"
-#include "service.h"
+#include "base/fileio.h"
+#include "base/log.h"
+#include "cli/service.h"
 #include "unit.h"
 
 static char *render(enum init_system init, const char *exe, const char *data, const char *cfg)
@@ -105,13 +105,13 @@ static void ctl_wrapper(void)
 	int n = snprintf(body, sizeof(body),
 	                 "#!/bin/sh\necho \"$@\" >> %s\n[ \"$2\" = is-active ] && exit 3\nexit 0\n",
 	                 log);
-	CHECK(file_write_atomic(script, body, (size_t)n, 0755, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(script, body, (size_t)n, 0755, (uid_t)-1, (gid_t)-1) == 0);
 	CHECK(setenv("AIMX_TEST_SERVICE_CTL", script, 1) == 0);
 	CHECK(service_ctl(1, "systemctl", "restart", "aimx", NULL) == 0);
 	CHECK(service_is_running(INIT_SYSTEMD) == 0);
 	CHECK(service_is_running(INIT_OPENRC) == 1);
 	struct buf b = BUF_INIT;
-	CHECK(file_read_all(log, &b) == 0);
+	CHECK(fileio_read_file(log, &b) == 0);
 	CHECK(buf_append(&b, "", 1) == 0);
 	CHECK_STR((char *)b.data, "systemctl restart aimx\nsystemctl is-active --quiet aimx\n"
 	                          "rc-service aimx status\n");

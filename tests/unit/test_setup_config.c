@@ -1,12 +1,12 @@
-/* test_setup_config.c: unit tests for lib/setup_config.c (domain and sender rules, config creation
+/* test_setup_config.c: unit tests for lib/cli/setup_config.c (domain and sender rules, config creation
  * and update). */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include "fileio.h"
-#include "log.h"
-#include "setup_config.h"
+#include "base/fileio.h"
+#include "base/log.h"
+#include "cli/setup_config.h"
 #include "unit.h"
 
 static void domains(void)
@@ -62,7 +62,7 @@ static void senders(void)
 static char *slurp(const char *path)
 {
 	struct buf b = BUF_INIT;
-	if (file_read_all(path, &b) < 0)
+	if (fileio_read_file(path, &b) < 0)
 		return NULL;
 	return b.data;
 }

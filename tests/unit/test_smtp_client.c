@@ -1,14 +1,14 @@
-/* test_smtp_client.c: unit tests for the SMTP client's reply parser (lib/smtp_client.c). */
-#include "smtp_client.h"
+/* test_smtp_client.c: unit tests for the SMTP client's reply parser (lib/net/smtp_client.c). */
+#include "net/smtp_client.h"
 #include "unit.h"
 
 /* Feeds text; returns the last feed result. */
 static int feed(struct smtp_reply *r, const char *text)
 {
 	int rc = 0;
-	smtp_reply_reset(r);
+	smtp_client_reply_reset(r);
 	for (const char *p = text; *p && rc == 0; p++)
-		rc = smtp_reply_feed(r, *p);
+		rc = smtp_client_reply_feed(r, *p);
 	return rc;
 }
 

@@ -1,11 +1,11 @@
-/* test_smtp_session.c: unit tests for lib/smtp_session.c; every script runs whole and byte by byte.
+/* test_smtp_session.c: unit tests for lib/smtp/smtp_session.c; every script runs whole and byte by byte.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "buf.h"
-#include "smtp_session.h"
+#include "base/buf.h"
+#include "smtp/smtp_session.h"
 #include "unit.h"
 
 #define DOMAIN "mx.example.com"

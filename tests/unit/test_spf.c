@@ -1,7 +1,7 @@
 /* test_spf.c: unit tests for SPF macros (RFC 7208 7.4 examples), domain-spec and record syntax. */
 #include <stdlib.h>
 
-#include "spf.h"
+#include "trust/spf.h"
 #include "unit.h"
 
 /* Expands spec for `sender` from ip (current domain: the sender's); want NULL expects rc. */

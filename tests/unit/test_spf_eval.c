@@ -1,6 +1,6 @@
 /* test_spf_eval.c: unit tests for SPF check_host() over a table of DNS answers. */
 #include "fake_dns.h"
-#include "spf.h"
+#include "trust/spf.h"
 #include "unit.h"
 
 #define TXT  DNS_T_TXT

@@ -1,4 +1,4 @@
-/* test_tls_conn.c: unit tests for lib/tls_server.c, against BearSSL's client over a socketpair. */
+/* test_tls_conn.c: unit tests for lib/net/tls_conn.c, against BearSSL's client over a socketpair. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -8,10 +8,10 @@
 
 #include <bearssl.h>
 
-#include "buf.h"
-#include "tls_server.h"
+#include "base/buf.h"
+#include "net/tls_conn.h"
 #include "unit.h"
-#include "x509_selfsigned.h"
+#include "crypto/x509.h"
 
 #define DOMAIN  "mx.example.test"
 #define BIG_LEN (64 * 1024)
@@ -19,7 +19,7 @@
 
 /* The certificate and key a test server uses, and the trust anchor a client needs for it. */
 struct fixture {
-	struct tls_server_creds creds;
+	struct tls_creds creds;
 	br_x509_decoder_context dec;
 	struct buf dn;
 	br_x509_trust_anchor ta;
@@ -59,7 +59,7 @@ static void fixture_make(struct fixture *f, enum x509_key_kind kind)
 	snprintf(key, sizeof(key), "%s/key.pem", dir);
 	memset(f, 0, sizeof(*f));
 	f->ok = x509_selfsigned_write(DOMAIN, kind, cert, key, err) == 0 &&
-	        tls_server_creds_load(&f->creds, cert, key, terr) == 0;
+	        tls_creds_load(&f->creds, cert, key, terr) == 0;
 	CHECK(f->ok);
 	CHECK(unlink(cert) == 0 && unlink(key) == 0 && rmdir(dir) == 0);
 	if (!f->ok)
@@ -79,7 +79,7 @@ static void fixture_make(struct fixture *f, enum x509_key_kind kind)
 
 static void fixture_free(struct fixture *f)
 {
-	tls_server_creds_free(&f->creds);
+	tls_creds_free(&f->creds);
 	buf_free(&f->dn);
 }
 

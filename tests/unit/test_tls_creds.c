@@ -1,23 +1,23 @@
-/* test_tls_creds.c: unit tests for lib/tls_creds.c (loading certificate chains and keys). */
+/* test_tls_creds.c: unit tests for lib/net/tls_creds.c (loading certificate chains and keys). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "fileio.h"
-#include "tls_server.h"
-#include "pem.h"
+#include "base/buf.h"
+#include "base/fileio.h"
+#include "net/tls_conn.h"
+#include "crypto/pem.h"
 #include "unit.h"
-#include "x509_selfsigned.h"
+#include "crypto/x509.h"
 
 #define FIX "../fixtures/tls/"
 
 static void check_loads(const char *cert, const char *key, int key_type, size_t chain_len,
                         unsigned issuer_key_type)
 {
-	struct tls_server_creds creds;
+	struct tls_creds creds;
 	char err[TLS_ERR_SIZE] = "";
-	int rc = tls_server_creds_load(&creds, cert, key, err);
+	int rc = tls_creds_load(&creds, cert, key, err);
 	CHECK(rc == 0);
 	if (rc != 0) {
 		fprintf(stderr, "    %s + %s: %s\n", cert, key, err);
@@ -27,9 +27,9 @@ static void check_loads(const char *cert, const char *key, int key_type, size_t 
 	CHECK(creds.chain_len == chain_len);
 	CHECK(creds.issuer_key_type == issuer_key_type);
 	CHECK(creds.chain[0].data_len > 100 && creds.chain[0].data[0] == 0x30);
-	tls_server_creds_free(&creds);
+	tls_creds_free(&creds);
 	CHECK(creds.chain == NULL && creds.key.data == NULL && creds.chain_len == 0);
-	tls_server_creds_free(&creds); /* a second free is harmless */
+	tls_creds_free(&creds); /* a second free is harmless */
 }
 
 static void test_fixture_formats(void)
@@ -45,14 +45,14 @@ static void test_fixture_formats(void)
 
 static void write_text(const char *path, const char *text, size_t len)
 {
-	CHECK(file_write_atomic(path, text, len, 0600, (uid_t)-1, (gid_t)-1) == 0);
+	CHECK(fileio_write_atomic(path, text, len, 0600, (uid_t)-1, (gid_t)-1) == 0);
 }
 
 /* Concatenate files into `out`. */
 static void cat_files(const char *out, const char *a, const char *b)
 {
 	struct buf text = BUF_INIT;
-	CHECK(file_read_all(a, &text) == 0 && file_read_all(b, &text) == 0);
+	CHECK(fileio_read_file(a, &text) == 0 && fileio_read_file(b, &text) == 0);
 	write_text(out, text.data, text.len);
 	buf_free(&text);
 }
@@ -82,9 +82,9 @@ static void test_own_generated_files(const char *dir)
 
 static void check_fails(const char *cert, const char *key, const char *want)
 {
-	struct tls_server_creds creds;
+	struct tls_creds creds;
 	char err[TLS_ERR_SIZE] = "";
-	CHECK(tls_server_creds_load(&creds, cert, key, err) == -1);
+	CHECK(tls_creds_load(&creds, cert, key, err) == -1);
 	CHECK_CONTAINS(err, want);
 	CHECK(creds.chain == NULL && creds.key.data == NULL);
 }
@@ -143,7 +143,7 @@ static void test_chain_with_bad_second_cert(const char *dir)
 	char path[512];
 	struct buf text = BUF_INIT;
 	snprintf(path, sizeof(path), "%s/chain.crt", dir);
-	CHECK(file_read_all(FIX "ec_p256.crt", &text) == 0);
+	CHECK(fileio_read_file(FIX "ec_p256.crt", &text) == 0);
 	CHECK(buf_append_str(&text, "-----BEGIN CERTIFICATE-----\nMAA=\n"
 	                            "-----END CERTIFICATE-----\n") == 0);
 	write_text(path, text.data, text.len);

@@ -1,8 +1,8 @@
-/* test_tls_pem.c: unit tests for lib/pem.c (PEM armour decode and encode). */
+/* test_tls_pem.c: unit tests for lib/crypto/pem.c (PEM armour decode and encode). */
 #include <stdlib.h>
 
-#include "buf.h"
-#include "pem.h"
+#include "base/buf.h"
+#include "crypto/pem.h"
 #include "unit.h"
 
 static void test_encode_known_vector(void)

@@ -1,4 +1,4 @@
-/* test_x509_selfsigned.c: unit tests for lib/x509_selfsigned.c (key, certificate, files). */
+/* test_x509_selfsigned.c: unit tests for lib/crypto/x509.c (key, certificate, files). */
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -6,11 +6,11 @@
 
 #include <bearssl.h>
 
-#include "buf.h"
-#include "fileio.h"
-#include "tls_server.h"
+#include "base/buf.h"
+#include "base/fileio.h"
+#include "net/tls_conn.h"
 #include "unit.h"
-#include "x509_selfsigned.h"
+#include "crypto/x509.h"
 
 #define T_2023 ((time_t)1700000000) /* 2023-11-14 22:13:20 UTC */
 #define T_2049 ((time_t)2500000000) /* 2049-03-22 04:26:40 UTC */
@@ -304,7 +304,7 @@ static int starts_with_file(const char *path, const char *prefix)
 {
 	struct buf b = BUF_INIT;
 	int ok =
-	    file_read_all(path, &b) == 0 && b.data && strncmp(b.data, prefix, strlen(prefix)) == 0;
+	    fileio_read_file(path, &b) == 0 && b.data && strncmp(b.data, prefix, strlen(prefix)) == 0;
 	buf_free(&b);
 	return ok;
 }
@@ -337,12 +337,12 @@ static void check_write(enum x509_key_kind kind, const char *key_banner)
 	CHECK(starts_with_file(cert, "-----BEGIN CERTIFICATE-----\n"));
 	CHECK(starts_with_file(key, key_banner));
 	CHECK(count_entries(dir) == 2);
-	struct tls_server_creds creds;
-	int rc = tls_server_creds_load(&creds, cert, key, terr);
+	struct tls_creds creds;
+	int rc = tls_creds_load(&creds, cert, key, terr);
 	CHECK(rc == 0);
 	if (rc != 0)
-		fprintf(stderr, "    tls_server_creds_load: %s\n", terr);
-	tls_server_creds_free(&creds);
+		fprintf(stderr, "    tls_creds_load: %s\n", terr);
+	tls_creds_free(&creds);
 	CHECK(unlink(cert) == 0 && unlink(key) == 0 && rmdir(dir) == 0);
 }
 

@@ -1,0 +1,86 @@
+/* control_listen.c: binding the world-writable AIMX/1 socket safely, and the pid file. */
+#include "control/control_listen.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
+#include "store/mailbox_dir.h"
+#include "base/paths.h"
+
+static int socket_addr(struct sockaddr_un *sa, char *err, size_t errsz)
+{
+	char path[AIMX_PATH_MAX];
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (paths_socket(path, sizeof(path)) < 0 || strlen(path) >= sizeof(sa->sun_path)) {
+		snprintf(err, errsz, "socket path under %s is too long", paths_runtime_dir());
+		return -1;
+	}
+	memcpy(sa->sun_path, path, strlen(path) + 1);
+	return 0;
+}
+
+/* 1 when something accepts connections on the path (a live daemon), else 0. */
+static int socket_is_live(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	int live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+	return live;
+}
+
+static void write_pid_file(void)
+{
+	char path[AIMX_PATH_MAX], text[32];
+	int n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
+	if (paths_pid_file(path, sizeof(path)) == 0)
+		fileio_write_atomic(path, text, (size_t)n, 0644, (uid_t)-1, (gid_t)-1);
+}
+
+int control_listen(char *err, size_t errsz)
+{
+	struct sockaddr_un sa;
+	if (socket_addr(&sa, err, errsz) < 0)
+		return -1;
+	if (fileio_mkdir_p(paths_runtime_dir(), 0755) < 0) {
+		snprintf(err, errsz, "cannot create %s: %s", paths_runtime_dir(), strerror(errno));
+		return -1;
+	}
+	if (socket_is_live(&sa)) {
+		snprintf(err, errsz,
+			 "another aimx daemon is already running (it answers on %s); stop it first",
+			 sa.sun_path);
+		return -1;
+	}
+	if (unlink(sa.sun_path) < 0 && errno != ENOENT) {
+		snprintf(err, errsz, "cannot remove stale socket %s: %s", sa.sun_path, strerror(errno));
+		return -1;
+	}
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(sa.sun_path, 0666) < 0 || listen(fd, 128) < 0) {
+		snprintf(err, errsz, "cannot listen on %s: %s", sa.sun_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	write_pid_file();
+	return fd;
+}
+
+void control_unlisten(void)
+{
+	char path[AIMX_PATH_MAX];
+	if (paths_socket(path, sizeof(path)) == 0)
+		unlink(path);
+	if (paths_pid_file(path, sizeof(path)) == 0)
+		unlink(path);
+}

@@ -1,0 +1,58 @@
+/* hook_receive.c: which on_receive hooks fire for a stored message, and firing them in order. */
+#include "hooks/hook_receive.h"
+
+#include <string.h>
+
+#include "hooks/hook_exec.h"
+#include "base/log.h"
+
+int hook_receive_gate(const struct hook *h, const char *trusted)
+{
+	return h->event == HOOK_ON_RECEIVE &&
+	       (strcmp(trusted, "true") == 0 || h->fire_on_untrusted);
+}
+
+int hook_receive_pending(const struct config *cfg, const struct ingest_result *res)
+{
+	const struct mailbox *mb = res->mailbox;
+	if (res->status != INGEST_STORED || !mb)
+		return 0;
+	if (config_mailbox_is_catchall(cfg, mb) && mb->nhooks) {
+		log_event(LOG_WARN, "hook.catchall", "mailbox", mb->name,
+			  "note", "hooks on the catchall are refused; nothing fires", NULL);
+		return 0;
+	}
+	for (size_t k = 0; k < mb->nhooks; k++)
+		if (mb->hooks[k].event == HOOK_ON_RECEIVE)
+			return 1;
+	log_event(LOG_INFO, "hook.none", "event", "on_receive", "mailbox", mb->name, NULL);
+	return 0;
+}
+
+static void fire(const struct mailbox *mb, const struct hook *h, const struct ingest_result *res)
+{
+	const struct inbound_fields *f = &res->fields;
+	struct hook_env env = {mb->name, f->from, f->to, f->subject, res->path, f->message_id,
+			       res->id, f->date, NULL};
+	struct hook_outcome out;
+	hook_exec_run(h, mb->owner, &env, &out);
+	hook_exec_outcome_free(&out);
+}
+
+void hook_receive_fire(const struct config *cfg, const struct ingest_result *res)
+{
+	if (!hook_receive_pending(cfg, res))
+		return;
+	const struct mailbox *mb = res->mailbox;
+	for (size_t k = 0; k < mb->nhooks; k++) {
+		const struct hook *h = &mb->hooks[k];
+		if (h->event != HOOK_ON_RECEIVE)
+			continue;
+		if (hook_receive_gate(h, res->trusted))
+			fire(mb, h, res);
+		else
+			log_event(LOG_INFO, "hook.skipped", "hook_name", h->effective_name, "event",
+				  "on_receive", "mailbox", mb->name, "trusted", res->trusted,
+				  "fire_on_untrusted", h->fire_on_untrusted ? "true" : "false", NULL);
+	}
+}

@@ -1,0 +1,57 @@
+/* daemon.h: the `aimx serve` master: SMTP and AIMX/1 listeners, one forked child per connection. */
+#ifndef AIMX_DAEMON_H
+#define AIMX_DAEMON_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "conf/config.h"
+#include "net/tls_conn.h"
+
+#define SMTP_MAX_SESSIONS      100
+#define UDS_MAX_SESSIONS       100
+#define SMTP_IDLE_TIMEOUT_MS   (300 * 1000)
+#define SMTP_SESSION_TIMEOUT_S 600
+#define DAEMON_SHUTDOWN_GRACE_S 30
+
+struct daemon {
+	int listen_fd;           /* SMTP */
+	int uds_fd;              /* AIMX/1; -1 when not listening */
+	char config_path[4096];
+	struct config cfg;       /* the live config; refreshed before every fork (see daemon_run) */
+	struct stat cfg_stat;    /* identity of the file cfg was loaded from */
+	char data_dir[4096];     /* resolved from the live config (--data-dir / env win); copied, so a
+				    reload never leaves it pointing into a freed config */
+	struct tls_creds *tls; /* NULL: no STARTTLS */
+	unsigned max_sessions;        /* 0: SMTP_MAX_SESSIONS */
+	int idle_timeout_ms;          /* 0: SMTP_IDLE_TIMEOUT_MS */
+	int session_timeout_s;        /* 0: SMTP_SESSION_TIMEOUT_S */
+	sigset_t run_mask;            /* the mask children get; set by daemon_signals_install */
+};
+
+/* Bind "ADDR:PORT" ("[v6]:PORT" for IPv6), listen, FD_CLOEXEC. Returns the fd or -1 with
+ * a message in err. */
+int smtp_listen(const char *bind_addr, char *err, size_t errsz);
+
+/* Load d->config_path into d->cfg and remember the file's identity. 0, or -1 after printing
+ * the report to stderr. */
+int daemon_load_config(struct daemon *d);
+
+/* Install the master's signal handling (TERM/INT/HUP/CHLD blocked except while waiting).
+ * Call before opening listeners, so a signal sent once the socket exists is never fatal. */
+int daemon_signals_install(struct daemon *d);
+
+/* Accept and serve until SIGTERM/SIGINT, then stop accepting, let sessions finish the DATA
+ * in flight (up to DAEMON_SHUTDOWN_GRACE_S) and return 0. Before forking a child, the
+ * config file is checked (inode, size, mtime, ctime) and reloaded when it changed, so a
+ * mailbox created over AIMX/1 or by a root CLI edit routes at the very next connection.
+ * SIGHUP forces a reload. An invalid new file keeps the old config. */
+int daemon_run(struct daemon *d);
+
+/* The per-connection drivers, run in forked children; return the child's exit status. */
+int smtp_conn_serve(const struct daemon *d, int fd, const char *peer_ip);
+int control_conn_serve(const struct daemon *d, int fd, uid_t caller);
+
+#endif

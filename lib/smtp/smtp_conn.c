@@ -1,0 +1,292 @@
+/* smtp_conn.c: one SMTP session in its own process: socket and TLS I/O around the session engine. */
+#include "serve/daemon.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
+#include "trust/trust_gate.h"
+#include "hooks/hook_receive.h"
+#include "store/ingest.h"
+#include "base/log.h"
+#include "store/route.h"
+#include "smtp/smtp_session.h"
+
+#define CONN_READ_BUF      65536
+#define TLS_HANDSHAKE_MS   30000
+#define TLS_WRITE_MS       60000
+
+struct conn {
+	const struct daemon *srv;
+	int fd;
+	const char *peer_ip;
+	struct tls_conn *tls; /* NULL until STARTTLS succeeds */
+	struct smtp_session s;
+	time_t deadline;      /* end of the whole session */
+	struct ingest_result pending[SMTP_MAX_RECIPIENTS]; /* stored copies whose hooks wait */
+	size_t npending;      /* for the 250 to reach the client */
+};
+
+static volatile sig_atomic_t conn_term;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	conn_term = 1;
+}
+
+static int conn_write(struct conn *c, const char *data, size_t len)
+{
+	if (c->tls)
+		return tls_conn_write_all(c->tls, data, len, TLS_WRITE_MS);
+	return fileio_write_all(c->fd, data, len);
+}
+
+static int flush(struct conn *c)
+{
+	int rc = c->s.out.len ? conn_write(c, c->s.out.data, c->s.out.len) : 0;
+	buf_reset(&c->s.out);
+	return rc;
+}
+
+/* Bytes read, 0 on EOF, -1 on error, -2 on timeout, -3 when interrupted by SIGTERM. */
+static ssize_t conn_read(struct conn *c, char *buf, size_t len, int timeout_ms)
+{
+	if (c->tls) {
+		ssize_t n = tls_conn_read(c->tls, buf, len, timeout_ms);
+		if (n >= 0)
+			return n;
+		if (c->tls->err == TLS_CONN_TIMEOUT)
+			return conn_term ? -3 : -2;
+		return c->tls->err == TLS_CONN_EOF || c->tls->err == TLS_CONN_CLOSED ? 0 : -1;
+	}
+	struct pollfd pfd = {c->fd, POLLIN, 0};
+	int r = poll(&pfd, 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? -3 : -1;
+	if (r == 0)
+		return -2;
+	ssize_t n = recv(c->fd, buf, len, 0);
+	return n < 0 ? (errno == EINTR ? -3 : -1) : n;
+}
+
+static int start_tls(struct conn *c)
+{
+	static struct tls_conn storage;
+	if (tls_conn_start(&storage, c->srv->tls, c->fd) < 0 ||
+	    tls_conn_handshake(&storage, TLS_HANDSHAKE_MS) < 0) {
+		log_event(LOG_WARN, "smtp.tls_failed", "peer", c->peer_ip, "error",
+			  tls_conn_strerror(&storage), NULL);
+		return -1;
+	}
+	c->tls = &storage;
+	smtp_session_tls_started(&c->s);
+	return 0;
+}
+
+/* The runner: the session's grandchild, in a session of its own, reparented to init (or to
+ * a subreaper) as soon as its parent exits, so it is never one of the master's children and
+ * never counted against the session cap. It holds no socket: the listeners were closed when
+ * the session was forked, the client socket is closed here. */
+__attribute__((noreturn)) static void run_hooks_detached(struct conn *c)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	close(c->fd);
+	if (setsid() < 0)
+		log_event(LOG_DEBUG, "hook.setsid_failed", "error", strerror(errno), NULL);
+	for (size_t k = 0; k < c->npending; k++)
+		hook_receive_fire(&c->srv->cfg, &c->pending[k]);
+	_exit(0);
+}
+
+/* The on_receive hooks of the messages just stored run in a detached grandchild (double
+ * fork), so a slow or hostile hook never delays this session, its reply or the daemon. */
+static void fire_pending_hooks(struct conn *c)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		pid_t runner = fork();
+		if (runner == 0)
+			run_hooks_detached(c);
+		if (runner < 0)
+			log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
+		_exit(0);
+	}
+	if (pid < 0)
+		log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	for (size_t k = 0; k < c->npending; k++)
+		ingest_result_free(&c->pending[k]);
+	c->npending = 0;
+}
+
+/* A stored copy with on_receive hooks is kept (with its fields) until the reply is out. */
+static void keep_for_hooks(struct conn *c, struct ingest_result *res)
+{
+	if (c->npending < SMTP_MAX_RECIPIENTS && hook_receive_pending(&c->srv->cfg, res))
+		c->pending[c->npending++] = *res;
+	else
+		ingest_result_free(res);
+}
+
+/* Feed one read's bytes; returns 1 to keep going, 0 to end the session. */
+static int feed(struct conn *c, const char *buf, size_t len)
+{
+	while (len) {
+		size_t used = 0;
+		enum smtp_action act = smtp_session_feed(&c->s, buf, len, &used);
+		int flushed = flush(c);
+		if (c->npending) /* after the reply, or after the client left: the mail is stored */
+			fire_pending_hooks(c);
+		if (flushed < 0)
+			return 0;
+		if (act == SMTP_CLOSE)
+			return 0;
+		if (act == SMTP_STARTTLS)
+			return start_tls(c) == 0; /* the rest of this read is discarded */
+		buf += used;
+		len -= used;
+	}
+	return 1;
+}
+
+static int next_timeout_ms(const struct conn *c)
+{
+	int idle = c->srv->idle_timeout_ms ? c->srv->idle_timeout_ms : SMTP_IDLE_TIMEOUT_MS;
+	time_t left = c->deadline - time(NULL);
+	if (left <= 0)
+		return 0;
+	return left * 1000 < idle ? (int)(left * 1000) : idle;
+}
+
+static void session_loop(struct conn *c)
+{
+	static char buf[CONN_READ_BUF];
+	for (;;) {
+		if (conn_term && c->s.state != SMTP_S_DATA) {
+			smtp_session_shutdown(&c->s, "Service shutting down");
+			flush(c);
+			return;
+		}
+		ssize_t n = conn_read(c, buf, sizeof(buf), next_timeout_ms(c));
+		if (n == -3)
+			continue;
+		if (n == -2) {
+			if (time(NULL) >= c->deadline)
+				smtp_session_shutdown(&c->s, "Connection timed out");
+			else
+				smtp_session_timeout(&c->s);
+			flush(c);
+			return;
+		}
+		if (n <= 0 || !feed(c, buf, (size_t)n))
+			return;
+	}
+}
+
+static int on_rcpt(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX])
+{
+	struct conn *c = ctx;
+	const struct mailbox *mb;
+	switch (route_recipient(&c->srv->cfg, addr, &mb)) {
+	case ROUTE_OK:
+		return 0;
+	case ROUTE_EMPTY:
+		snprintf(reply, SMTP_REPLY_MAX, "501 5.1.3 Syntax: RCPT TO:<address>");
+		break;
+	case ROUTE_FOREIGN:
+		snprintf(reply, SMTP_REPLY_MAX, "550 5.7.1 relay not permitted");
+		break;
+	case ROUTE_UNKNOWN_USER:
+		snprintf(reply, SMTP_REPLY_MAX,
+			 "550 5.1.1 <%.400s>: Recipient address rejected: User unknown", addr);
+		break;
+	}
+	return -1;
+}
+
+/* Each mailbox gets a message once per transaction, however many RCPTs route to it. */
+static int already_delivered(const struct mailbox **done, size_t n, const struct mailbox *mb)
+{
+	for (size_t k = 0; k < n; k++)
+		if (done[k] == mb)
+			return 1;
+	return 0;
+}
+
+static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, size_t len,
+		   char reply[SMTP_REPLY_MAX])
+{
+	struct conn *c = ctx;
+	const struct mailbox *done[SMTP_MAX_RECIPIENTS];
+	size_t ndone = 0, ok = 0, failed = 0;
+	struct trust_input ai = {msg, len, c->peer_ip, env->mail_from};
+	struct trust_verdicts verdicts;
+	trust_check_message_default(&ai, &verdicts); /* once per message, whatever the recipients */
+	for (size_t k = 0; k < env->nrcpts; k++) {
+		struct ingest_request req = {&c->srv->cfg, c->srv->data_dir, env->rcpts[k],
+					     env->mail_from, c->peer_ip, msg, len, 0, &verdicts};
+		struct ingest_result res;
+		const struct mailbox *mb;
+		if (route_recipient(&c->srv->cfg, env->rcpts[k], &mb) == ROUTE_OK &&
+		    already_delivered(done, ndone, mb)) {
+			ok++;
+			continue;
+		}
+		if (ingest_message(&req, &res) == 0) {
+			ok++;
+			if (ndone < SMTP_MAX_RECIPIENTS)
+				done[ndone++] = res.mailbox;
+			log_event(LOG_INFO, "ingest.stored", "mailbox", res.mailbox->name, "id",
+				  res.status == INGEST_DUPLICATE ? "(duplicate)" : res.id, NULL);
+			keep_for_hooks(c, &res);
+		} else {
+			failed++;
+			log_event(LOG_ERROR, "ingest.failed", "rcpt", env->rcpts[k], "error",
+				  res.error, NULL);
+		}
+	}
+	char counts[64];
+	snprintf(counts, sizeof(counts), "%zu/%zu/%zu", ok, failed, len);
+	log_event(LOG_INFO, "smtp.data", "peer", c->peer_ip, "from", env->mail_from,
+		  "ok/failed/size", counts, "tls", env->tls ? "yes" : "no", NULL);
+	if (failed == 0) {
+		snprintf(reply, SMTP_REPLY_MAX, "250 2.0.0 OK message accepted");
+		return 0;
+	}
+	snprintf(reply, SMTP_REPLY_MAX, ok ? "451 4.3.0 Temporary failure on partial accept; please retry"
+					   : "451 4.3.0 Temporary failure, please retry");
+	return -1;
+}
+
+int smtp_conn_serve(const struct daemon *srv, int fd, const char *peer_ip)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	static struct conn c;
+	c = (struct conn){.srv = srv, .fd = fd, .peer_ip = peer_ip,
+			  .deadline = time(NULL) + (srv->session_timeout_s ? srv->session_timeout_s
+									   : SMTP_SESSION_TIMEOUT_S)};
+	struct smtp_callbacks cb = {&c, on_rcpt, on_data};
+	if (smtp_session_init(&c.s, srv->cfg.domain, srv->tls != NULL, NULL, &cb) < 0)
+		return 1;
+	if (flush(&c) == 0)
+		session_loop(&c);
+	if (c.tls)
+		tls_conn_close(c.tls, 1000);
+	smtp_session_free(&c.s);
+	close(fd);
+	return 0;
+}

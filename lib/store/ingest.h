@@ -1,0 +1,50 @@
+/* ingest.h: store one received message for one recipient (shared by SMTP DATA and `aimx ingest`). */
+#ifndef AIMX_INGEST_H
+#define AIMX_INGEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "trust/trust_gate.h"
+#include "conf/config.h"
+#include "store/inbound_fields.h"
+#include "base/paths.h"
+
+#define INGEST_ID_MAX    128
+#define INGEST_ERROR_MAX 256
+
+struct ingest_request {
+	const struct config *cfg;
+	const char *data_dir;
+	const char *rcpt;      /* envelope recipient, stored as delivered_to */
+	const char *mail_from; /* envelope sender; NULL on the stdin path */
+	const char *peer_ip;   /* SMTP peer; NULL on the stdin path (received_from_ip omitted) */
+	const char *raw;       /* the message exactly as received */
+	size_t len;
+	time_t now;            /* 0: the current time */
+	const struct trust_verdicts *verdicts; /* dkim/spf/dmarc of the message; NULL: all "none" */
+};
+
+enum ingest_status {
+	INGEST_STORED,    /* durable on disk (fsync'd file and directory) */
+	INGEST_DUPLICATE, /* same Message-ID stored in this mailbox within 24 h: nothing written */
+	INGEST_NO_ROUTE,  /* no mailbox for the recipient */
+	INGEST_FAILED,    /* temporary failure (I/O, disk full, memory): nothing left behind */
+};
+
+struct ingest_result {
+	enum ingest_status status;
+	const struct mailbox *mailbox;
+	char id[INGEST_ID_MAX];       /* the stem, e.g. 2025-01-01-120001-hello */
+	char path[AIMX_PATH_MAX];     /* the stored .md */
+	char error[INGEST_ERROR_MAX]; /* why, for NO_ROUTE and FAILED */
+	char trusted[TRUST_VERDICT_MAX];   /* the mailbox's trust verdict, for the hook gate */
+	struct inbound_fields fields;     /* the frontmatter fields, for the hook environment */
+};
+
+/* Returns 0 when the message is stored or a duplicate, -1 otherwise (see res->status). */
+int ingest_message(const struct ingest_request *req, struct ingest_result *res);
+/* Frees res->fields; call after every ingest_message. */
+void ingest_result_free(struct ingest_result *res);
+
+#endif
