@@ -36,7 +36,7 @@ ASAN_LIB_OBJ    := $(LIB_SRC:%.c=build/asan/%.o)
 MUSL_UNIT_OBJ   := $(UNIT_SRC:%.c=build/musl/%.o)
 ASAN_UNIT_OBJ   := $(UNIT_SRC:%.c=build/asan/%.o)
 
-.PHONY: all deps bootstrap check unit integration run install clean bench
+.PHONY: all deps bootstrap check layout unit integration run install clean bench
 
 all: aimx
 
@@ -109,12 +109,17 @@ unit: build/unit-musl build/unit-asan
 	cd tests/unit && ../../build/unit-musl
 	cd tests/unit && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ../../build/unit-asan
 
+# lib/README.md's folder rules: no upward include, no circle, names prefixed by their module.
+layout: aimx
+	scripts/check-layout
+
 integration: aimx $(TOOLS)
 	AIMX_BIN=$(CURDIR)/aimx /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
 check: bootstrap
 	$(MAKE) deps
 	$(MAKE) all
+	$(MAKE) layout
 	$(MAKE) unit
 	$(MAKE) integration
 

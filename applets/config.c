@@ -27,6 +27,7 @@
 #include "cli/cli.h"
 #include "conf/config.h"
 #include "base/paths.h"
+#include "conf/config_load.h"
 #include "usage.h"
 
 static int load(const char *path, struct config *cfg)

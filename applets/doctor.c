@@ -24,6 +24,7 @@
 #include "conf/config.h"
 #include "cli/doctor.h"
 #include "base/paths.h"
+#include "conf/config_load.h"
 #include "usage.h"
 
 static int load_config(char path[AIMX_PATH_MAX], struct config *cfg)

@@ -40,17 +40,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "control/aimx_proto.h"
+#include "base/owner.h"
+#include "control/aimx.h"
 #include "applets.h"
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 #include "conf/config.h"
-#include "store/mailbox_dir.h"
 #include "control/ops.h"
 #include "base/paths.h"
 #include "usage.h"
 #include "control/hook_body.h"
-#include "control/verb.h"
+#include "control/verb_list.h"
 
 #define CMD_COLUMN 60
 

@@ -43,7 +43,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 #include "applets.h"
 #include "cli/cli.h"
 #include "cli/cli_table.h"
@@ -51,7 +51,7 @@
 #include "control/ops.h"
 #include "base/paths.h"
 #include "usage.h"
-#include "control/verb.h"
+#include "control/verb_list.h"
 
 #define NAME_COLUMN 20
 

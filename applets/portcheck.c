@@ -29,6 +29,7 @@
 #include "cli/portcheck.h"
 #include "cli/portcheck_report.h"
 #include "cli/setup_ui.h"
+#include "conf/config_load.h"
 #include "usage.h"
 
 /* --verify-host, else the config's verify_host (a missing or broken config is no error

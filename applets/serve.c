@@ -41,13 +41,14 @@
 #include <sys/stat.h>
 
 #include "applets.h"
+#include "base/fileio.h"
 #include "cli/cli.h"
 #include "conf/config.h"
+#include "smtp/smtp_listen.h"
 #include "store/datadir_readme.h"
 #include "serve/daemon.h"
 #include "serve/dev_env.h"
 #include "base/log.h"
-#include "store/mailbox_dir.h"
 #include "base/paths.h"
 #include "control/control_listen.h"
 #include "usage.h"
@@ -193,7 +194,7 @@ int applet_serve(int argc, char **argv)
 	srv.session_timeout_s =
 		getenv("AIMX_TEST_SMTP_SESSION_S") ? atoi(getenv("AIMX_TEST_SMTP_SESSION_S")) : 0;
 	int rc = daemon_run(&srv);
-	control_unlisten();
+	control_listen_close();
 	tls_creds_free(&creds);
 	config_free(&srv.cfg);
 	return rc == 0 ? EXIT_OK : EXIT_ERR;

@@ -35,7 +35,7 @@
 #include "applets.h"
 #include "cli/cli.h"
 #include "cli/cli_table.h"
-#include "cli/setup_run.h"
+#include "cli/setup.h"
 #include "usage.h"
 
 /* Whether argv holds the optional DOMAIN (cli_parse takes positionals as required). */

@@ -1,4 +1,4 @@
-/* fileio.c: whole-file reads, fileio_write_all, and the temp+fsync+rename atomic file writer. */
+/* fileio.c: whole-file reads, fileio_write_all, the temp+fsync+rename atomic writer, mkdir -p, lock files. */
 #include "base/fileio.h"
 
 #include <errno.h>
@@ -6,8 +6,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "base/paths.h"
 
 #define READ_CHUNK 16384
 
@@ -194,4 +197,57 @@ int fileio_read_file(const char *path, struct buf *out)
 		return -1;
 	}
 	return 0;
+}
+
+/* mkdir with exactly `mode` (the daemon's umask 077 must not turn 0755 parents into 0700). */
+static int make_dir(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0)
+		return errno == EEXIST ? 0 : -1;
+	return chmod(path, mode);
+}
+
+int fileio_mkdir_p(const char *path, mode_t mode)
+{
+	char tmp[AIMX_PATH_MAX];
+	size_t n = strlen(path);
+	if (n == 0 || n >= sizeof(tmp)) {
+		errno = n ? ENAMETOOLONG : EINVAL;
+		return -1;
+	}
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (make_dir(tmp, mode) < 0)
+			return -1;
+		*p = '/';
+	}
+	if (make_dir(tmp, mode) < 0)
+		return -1;
+	struct stat st;
+	if (stat(tmp, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int fileio_lock_exclusive(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+	}
+	return fd;
 }

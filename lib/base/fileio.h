@@ -28,4 +28,10 @@ int fileio_read_fd(int fd, struct buf *out);
 /* write(2) until done, retrying EINTR and short writes. 0 or -1/errno. */
 int fileio_write_all(int fd, const void *data, size_t len);
 
+/* mkdir -p with the given mode for each created component. 0, or -1 with errno. */
+int fileio_mkdir_p(const char *path, mode_t mode);
+/* Open (creating 0600, no symlinks) and flock(LOCK_EX) `path`, retrying EINTR. Close the
+ * fd to unlock. Returns the fd or -1 with errno. */
+int fileio_lock_exclusive(const char *path);
+
 #endif

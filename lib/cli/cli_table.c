@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/config_load.h"
 #include "control/aimx_client.h"
 #include "cli/cli.h"
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 #include "conf/config.h"
 #include "base/paths.h"
 

@@ -13,7 +13,7 @@
 #include "cli/dns_records.h"
 #include "base/paths.h"
 #include "cli/setup_ui.h"
-#include "control/verb.h"
+#include "control/verb_list.h"
 
 #define TABLE_COLS 7
 
@@ -208,7 +208,7 @@ void doctor_print_dns(const struct config *cfg)
 	struct dns_resolver res;
 	printf("\n");
 	setup_ui_header("DNS");
-	if (server_addrs(ip4, ip6) < 0) {
+	if (server_addr_get(ip4, ip6) < 0) {
 		dns_skipped("could not determine server IP");
 		return;
 	}

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "base/owner.h"
+#include "conf/config_load.h"
 #include "store/mailbox_dir.h"
 #include "control/ops.h"
 #include "control/ops_txn.h"

@@ -54,7 +54,7 @@ int setup_dns_step(const char *domain, const char *selector, int enable_ipv6,
 {
 	char ip4[SERVER_ADDR_SIZE], ip6[SERVER_ADDR_SIZE];
 	struct dns_records r;
-	if (server_addrs(ip4, ip6) < 0) {
+	if (server_addr_get(ip4, ip6) < 0) {
 		cli_error("%s", SERVER_ADDR_NO_IPV4);
 		return -1;
 	}

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/mailbox_dir.h"
+#include "base/fileio.h"
 #include "base/run_program.h"
 #include "base/test_env.h"
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "base/buf.h"
+#include "base/strlist.h"
 
 enum trust_mode { TRUST_NONE = 0, TRUST_VERIFIED = 1 };
 enum hook_event { HOOK_ON_RECEIVE = 0, HOOK_AFTER_SEND = 1 };
@@ -27,12 +28,6 @@ enum mailbox_key {
 enum hook_key {
 	HOOKK_NAME, HOOKK_EVENT, HOOKK_TYPE, HOOKK_CMD, HOOKK_FIRE_ON_UNTRUSTED, HOOKK_TIMEOUT_SECS,
 	HOOKK_COUNT
-};
-
-/* A list of owned strings, grown only by strlist_push (its capacity follows from n). */
-struct strlist {
-	char **v;
-	size_t n;
 };
 
 struct hook {
@@ -93,14 +88,6 @@ struct config_report {
 	size_t nwarnings;
 };
 
-/* Load and validate `path`. Returns 0 when the config is usable (warnings may be
- * present), -1 when rep->nerrors > 0. On -1, *cfg is freed and zeroed. */
-int config_load(const char *path, struct config *cfg, struct config_report *rep);
-
-/* Same as config_load on text already in memory; `filename` is used in messages. */
-int config_parse(const char *text, size_t len, const char *filename, struct config *cfg,
-		 struct config_report *rep);
-
 /* The semantic rules of the load order (owners, trust, hooks, duplicates).
  * Run by config_parse; run it again after an in-memory change before saving.
  * Also fills every hook's effective_name and every mailbox's `inactive`. */
@@ -141,9 +128,5 @@ const char *config_mailbox_name_invalid(const char *name);
 
 /* Owner rule: "root", "aimx-catchall", or [a-z_][a-z0-9_-]*[$]? of at most 32 chars. */
 int config_owner_name_valid(const char *owner);
-
-/* strlist helpers */
-int strlist_push(struct strlist *l, const char *s);
-void strlist_free(struct strlist *l);
 
 #endif

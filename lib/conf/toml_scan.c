@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/toml_value.h"
+#include "conf/toml.h"
 
 enum ml_kind { ML_NONE, ML_BASIC, ML_LITERAL };
 

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "conf/config.h"
+#include "base/strlist.h"
 
 #define TOML_SCAN_MAX_LINE (1024 * 1024 - 2)
 

@@ -2,7 +2,7 @@
 #ifndef AIMX_AIMX_CLIENT_H
 #define AIMX_AIMX_CLIENT_H
 
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 
 enum aimx_call_status {
 	AIMX_CALL_OK,          /* a well-formed reply is in resp (it may be an ERR) */

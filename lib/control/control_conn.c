@@ -1,5 +1,5 @@
 /* control_conn.c: one AIMX/1 connection in its own process: 30 s to read the frame, drain on errors, one reply. */
-#include "serve/daemon.h"
+#include "control/control_conn.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 #include "base/clock.h"
 #include "base/fileio.h"
 #include "control/verb.h"
@@ -51,7 +51,7 @@ static void drain(int fd)
 			return;
 }
 
-int control_conn_serve(const struct daemon *d, int fd, uid_t caller)
+int control_conn_serve(const struct control_conn_env *env, int fd, uid_t caller)
 {
 	struct aimx_decoder dec;
 	enum aimx_decode_status st;
@@ -63,12 +63,12 @@ int control_conn_serve(const struct daemon *d, int fd, uid_t caller)
 			drain(fd);
 			aimx_write_err(&out, dec.err_code, dec.err_reason);
 		} else {
-			ctx.cfg = &d->cfg;
-			ctx.config_path = d->config_path;
+			ctx.cfg = env->cfg;
+			ctx.config_path = env->config_path;
 			ctx.caller = caller;
 			ctx.req = &dec.req;
 			ctx.out = &out;
-			ctx.data_dir = d->data_dir;
+			ctx.data_dir = env->data_dir;
 			verb_dispatch(&ctx);
 		}
 		if (out.len)

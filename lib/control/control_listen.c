@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
-#include "store/mailbox_dir.h"
 #include "base/paths.h"
 
 static int socket_addr(struct sockaddr_un *sa, char *err, size_t errsz)
@@ -76,7 +75,7 @@ int control_listen(char *err, size_t errsz)
 	return fd;
 }
 
-void control_unlisten(void)
+void control_listen_close(void)
 {
 	char path[AIMX_PATH_MAX];
 	if (paths_socket(path, sizeof(path)) == 0)

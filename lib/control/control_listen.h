@@ -11,6 +11,6 @@
 int control_listen(char *err, size_t errsz);
 
 /* Remove the socket and the pid file (on a clean stop). */
-void control_unlisten(void);
+void control_listen_close(void);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include <sys/types.h>
 
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 #include "conf/config.h"
 
 /* An outcome: code "" for success, else an AIMX/1 error code and reason. */

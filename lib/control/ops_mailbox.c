@@ -1,4 +1,5 @@
 /* ops_mailbox.c: MAILBOX-CREATE and MAILBOX-DELETE (protocol.md 8.3, 8.4; DECISIONS 15, 25). */
+#include "base/owner.h"
 #include "control/ops.h"
 
 #include <dirent.h>

@@ -1,4 +1,5 @@
 /* ops_mark.c: MARK-READ / MARK-UNREAD: rewrite the frontmatter's read and read_at in place, atomically. */
+#include "base/owner.h"
 #include "control/ops.h"
 
 #include <errno.h>

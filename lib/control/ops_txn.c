@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
+#include "conf/config_load.h"
 #include "store/mailbox_dir.h"
 #include "base/paths.h"
 

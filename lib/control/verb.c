@@ -9,6 +9,8 @@
 #include "base/log.h"
 #include "control/ops.h"
 #include "control/hook_body.h"
+#include "control/verb_list.h"
+#include "control/verb_send.h"
 
 static int reply(struct verb_ctx *c, const struct ops_result *r)
 {

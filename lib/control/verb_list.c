@@ -1,5 +1,5 @@
 /* verb_list.c: MAILBOX-LIST, HOOK-LIST and VERSION replies (protocol.md 8.5, 8.8, 8.9). */
-#include "control/verb.h"
+#include "control/verb_list.h"
 
 #include <cJSON.h>
 #include <dirent.h>

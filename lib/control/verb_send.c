@@ -1,5 +1,5 @@
 /* verb_send.c: AIMX/1 SEND: checks, MIME, DKIM signature, delivery, sent copy, reply, after_send. */
-#include "control/verb.h"
+#include "control/verb_send.h"
 
 #include <errno.h>
 #include <stdio.h>

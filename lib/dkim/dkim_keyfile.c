@@ -9,7 +9,6 @@
 
 #include "base/base64.h"
 #include "base/fileio.h"
-#include "store/mailbox_dir.h"
 #include "base/paths.h"
 #include "crypto/pem.h"
 #include "crypto/x509.h"

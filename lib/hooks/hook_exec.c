@@ -190,7 +190,7 @@ static void log_outcome(const struct hook *h, const char *owner, const struct ho
 	char code[HOOK_NUM_MAX], ms[HOOK_NUM_MAX], tail[HOOK_LOG_TAIL_CAP];
 	snprintf(code, sizeof(code), "%d", o->exit_code);
 	snprintf(ms, sizeof(ms), "%ld", o->duration_ms);
-	hook_exec_log_tail(&o->err, tail, sizeof(tail));
+	hook_env_log_tail(&o->err, tail, sizeof(tail));
 	if (o->error != HOOK_RAN) {
 		log_event(LOG_WARN, "hook.exec_error", "hook_name", h->effective_name, "event", event,
 			  "mailbox", env->mailbox, "owner", owner, "error", error_name(o->error),
@@ -229,12 +229,12 @@ void hook_exec_run(const struct hook *h, const char *owner, const struct hook_en
 	char **envp = NULL, **argv = NULL;
 	if (hook_spawn_identity(owner, &id) < 0)
 		out->error = HOOK_USER_NOT_FOUND;
-	else if (!(argv = exec_argv(h)) || !(envp = hook_exec_env(h, env, id.home)))
+	else if (!(argv = exec_argv(h)) || !(envp = hook_env_build(h, env, id.home)))
 		out->error = HOOK_SPAWN_FAILED;
 	else
 		spawn_and_wait(h, &id, argv, envp, env->filepath, out);
 	free(argv);
-	hook_exec_env_free(envp);
+	hook_env_free(envp);
 	log_outcome(h, owner, env, out);
 }
 

@@ -5,7 +5,7 @@
 
 #include <cJSON.h>
 
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 #include "base/buf.h"
 #include "mcp/mcp_arg.h"
 

@@ -1,6 +1,7 @@
 /* mcp_tool_send.c: the MCP tools email_send and email_reply (surface.md 5.2, DECISIONS 28). */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

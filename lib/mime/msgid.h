@@ -2,7 +2,7 @@
 #ifndef AIMX_MSGID_H
 #define AIMX_MSGID_H
 
-#include "conf/config.h"
+#include "base/strlist.h"
 
 #define THREAD_ID_LEN 16
 

@@ -50,7 +50,7 @@ static void apply_override(const char *name, int family, char out[SERVER_ADDR_SI
 		inet_ntop(family, bytes, out, SERVER_ADDR_SIZE);
 }
 
-int server_addrs(char ip4[SERVER_ADDR_SIZE], char ip6[SERVER_ADDR_SIZE])
+int server_addr_get(char ip4[SERVER_ADDR_SIZE], char ip6[SERVER_ADDR_SIZE])
 {
 	struct ifaddrs *list = NULL;
 	ip4[0] = ip6[0] = '\0';

@@ -11,6 +11,6 @@
  * overrides (logged by lib/test_env): AIMX_TEST_SERVER_IP4 and AIMX_TEST_SERVER_IP6 replace
  * what the interfaces say ("none": no such address). 0, or -1 when there is no IPv4
  * (the caller prints SERVER_ADDR_NO_IPV4). */
-int server_addrs(char ip4[SERVER_ADDR_SIZE], char ip6[SERVER_ADDR_SIZE]);
+int server_addr_get(char ip4[SERVER_ADDR_SIZE], char ip6[SERVER_ADDR_SIZE]);
 
 #endif

@@ -1,5 +1,5 @@
 /* tls_creds.c: load the server's PEM certificate chain and private key, and check they match. */
-#include "net/tls_conn.h"
+#include "net/tls_creds.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -14,10 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf/config_load.h"
 #include "conf/config_report.h"
 #include "base/fileio.h"
 #include "base/log.h"
 #include "base/paths.h"
+#include "control/control_conn.h"
 
 #define PEER_IP_MAX INET6_ADDRSTRLEN
 
@@ -178,7 +180,9 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(d, run_mask);
-		_exit(smtp_conn_serve(d, fd, peer));
+		struct smtp_conn_env env = {&d->cfg, d->data_dir, d->tls, d->idle_timeout_ms,
+					     d->session_timeout_s};
+		_exit(smtp_conn_serve(&env, fd, peer));
 	}
 	if (pid < 0)
 		return refuse(fd, busy, "smtp.fork_failed", peer);
@@ -206,7 +210,8 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(d, run_mask);
-		_exit(control_conn_serve(d, fd, cred.uid));
+		struct control_conn_env env = {&d->cfg, d->config_path, d->data_dir};
+		_exit(control_conn_serve(&env, fd, cred.uid));
 	}
 	if (pid < 0)
 		return refuse(fd, busy, "uds.fork_failed", "unix");

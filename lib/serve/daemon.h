@@ -9,11 +9,10 @@
 
 #include "conf/config.h"
 #include "net/tls_conn.h"
+#include "smtp/smtp_conn.h"
 
 #define SMTP_MAX_SESSIONS      100
 #define UDS_MAX_SESSIONS       100
-#define SMTP_IDLE_TIMEOUT_MS   (300 * 1000)
-#define SMTP_SESSION_TIMEOUT_S 600
 #define DAEMON_SHUTDOWN_GRACE_S 30
 
 struct daemon {
@@ -31,10 +30,6 @@ struct daemon {
 	sigset_t run_mask;            /* the mask children get; set by daemon_signals_install */
 };
 
-/* Bind "ADDR:PORT" ("[v6]:PORT" for IPv6), listen, FD_CLOEXEC. Returns the fd or -1 with
- * a message in err. */
-int smtp_listen(const char *bind_addr, char *err, size_t errsz);
-
 /* Load d->config_path into d->cfg and remember the file's identity. 0, or -1 after printing
  * the report to stderr. */
 int daemon_load_config(struct daemon *d);
@@ -49,9 +44,5 @@ int daemon_signals_install(struct daemon *d);
  * mailbox created over AIMX/1 or by a root CLI edit routes at the very next connection.
  * SIGHUP forces a reload. An invalid new file keeps the old config. */
 int daemon_run(struct daemon *d);
-
-/* The per-connection drivers, run in forked children; return the child's exit status. */
-int smtp_conn_serve(const struct daemon *d, int fd, const char *peer_ip);
-int control_conn_serve(const struct daemon *d, int fd, uid_t caller);
 
 #endif

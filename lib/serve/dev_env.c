@@ -12,7 +12,6 @@
 
 #include "base/buf.h"
 #include "base/fileio.h"
-#include "store/mailbox_dir.h"
 #include "base/paths.h"
 #include "crypto/x509.h"
 

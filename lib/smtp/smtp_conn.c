@@ -1,5 +1,5 @@
 /* smtp_conn.c: one SMTP session in its own process: socket and TLS I/O around the session engine. */
-#include "serve/daemon.h"
+#include "smtp/smtp_conn.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
-#include "trust/trust_gate.h"
+#include "trust/trust.h"
 #include "hooks/hook_receive.h"
 #include "store/ingest.h"
 #include "base/log.h"
@@ -24,7 +24,7 @@
 #define TLS_WRITE_MS       60000
 
 struct conn {
-	const struct daemon *srv;
+	const struct smtp_conn_env *env;
 	int fd;
 	const char *peer_ip;
 	struct tls_conn *tls; /* NULL until STARTTLS succeeds */
@@ -80,7 +80,7 @@ static ssize_t conn_read(struct conn *c, char *buf, size_t len, int timeout_ms)
 static int start_tls(struct conn *c)
 {
 	static struct tls_conn storage;
-	if (tls_conn_start(&storage, c->srv->tls, c->fd) < 0 ||
+	if (tls_conn_start(&storage, c->env->tls, c->fd) < 0 ||
 	    tls_conn_handshake(&storage, TLS_HANDSHAKE_MS) < 0) {
 		log_event(LOG_WARN, "smtp.tls_failed", "peer", c->peer_ip, "error",
 			  tls_conn_strerror(&storage), NULL);
@@ -103,7 +103,7 @@ __attribute__((noreturn)) static void run_hooks_detached(struct conn *c)
 	if (setsid() < 0)
 		log_event(LOG_DEBUG, "hook.setsid_failed", "error", strerror(errno), NULL);
 	for (size_t k = 0; k < c->npending; k++)
-		hook_receive_fire(&c->srv->cfg, &c->pending[k]);
+		hook_receive_fire(c->env->cfg, &c->pending[k]);
 	_exit(0);
 }
 
@@ -132,7 +132,7 @@ static void fire_pending_hooks(struct conn *c)
 /* A stored copy with on_receive hooks is kept (with its fields) until the reply is out. */
 static void keep_for_hooks(struct conn *c, struct ingest_result *res)
 {
-	if (c->npending < SMTP_MAX_RECIPIENTS && hook_receive_pending(&c->srv->cfg, res))
+	if (c->npending < SMTP_MAX_RECIPIENTS && hook_receive_pending(c->env->cfg, res))
 		c->pending[c->npending++] = *res;
 	else
 		ingest_result_free(res);
@@ -161,7 +161,7 @@ static int feed(struct conn *c, const char *buf, size_t len)
 
 static int next_timeout_ms(const struct conn *c)
 {
-	int idle = c->srv->idle_timeout_ms ? c->srv->idle_timeout_ms : SMTP_IDLE_TIMEOUT_MS;
+	int idle = c->env->idle_timeout_ms ? c->env->idle_timeout_ms : SMTP_IDLE_TIMEOUT_MS;
 	time_t left = c->deadline - time(NULL);
 	if (left <= 0)
 		return 0;
@@ -197,7 +197,7 @@ static int on_rcpt(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX])
 {
 	struct conn *c = ctx;
 	const struct mailbox *mb;
-	switch (route_recipient(&c->srv->cfg, addr, &mb)) {
+	switch (route_recipient(c->env->cfg, addr, &mb)) {
 	case ROUTE_OK:
 		return 0;
 	case ROUTE_EMPTY:
@@ -233,11 +233,11 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 	struct trust_verdicts verdicts;
 	trust_check_message_default(&ai, &verdicts); /* once per message, whatever the recipients */
 	for (size_t k = 0; k < env->nrcpts; k++) {
-		struct ingest_request req = {&c->srv->cfg, c->srv->data_dir, env->rcpts[k],
+		struct ingest_request req = {c->env->cfg, c->env->data_dir, env->rcpts[k],
 					     env->mail_from, c->peer_ip, msg, len, 0, &verdicts};
 		struct ingest_result res;
 		const struct mailbox *mb;
-		if (route_recipient(&c->srv->cfg, env->rcpts[k], &mb) == ROUTE_OK &&
+		if (route_recipient(c->env->cfg, env->rcpts[k], &mb) == ROUTE_OK &&
 		    already_delivered(done, ndone, mb)) {
 			ok++;
 			continue;
@@ -268,7 +268,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 	return -1;
 }
 
-int smtp_conn_serve(const struct daemon *srv, int fd, const char *peer_ip)
+int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -276,11 +276,11 @@ int smtp_conn_serve(const struct daemon *srv, int fd, const char *peer_ip)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	static struct conn c;
-	c = (struct conn){.srv = srv, .fd = fd, .peer_ip = peer_ip,
-			  .deadline = time(NULL) + (srv->session_timeout_s ? srv->session_timeout_s
+	c = (struct conn){.env = env, .fd = fd, .peer_ip = peer_ip,
+			  .deadline = time(NULL) + (env->session_timeout_s ? env->session_timeout_s
 									   : SMTP_SESSION_TIMEOUT_S)};
 	struct smtp_callbacks cb = {&c, on_rcpt, on_data};
-	if (smtp_session_init(&c.s, srv->cfg.domain, srv->tls != NULL, NULL, &cb) < 0)
+	if (smtp_session_init(&c.s, env->cfg->domain, env->tls != NULL, NULL, &cb) < 0)
 		return 1;
 	if (flush(&c) == 0)
 		session_loop(&c);

@@ -1,5 +1,5 @@
 /* smtp_listen.c: parsing "ADDR:PORT" and opening the listening TCP socket. */
-#include "serve/daemon.h"
+#include "smtp/smtp_listen.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/mailbox_dir.h"
+#include "base/fileio.h"
 #include "base/paths.h"
 
 #define DEDUP_HASH_HEX 32

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "conf/toml_value.h"
+#include "conf/toml.h"
 
 static int put_str(struct buf *b, const char *key, const char *value)
 {

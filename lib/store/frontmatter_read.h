@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
-#include "conf/toml_value.h"
+#include "conf/toml.h"
 
 #define FRONTMATTER_ERR_MAX  256
 #define FRONTMATTER_HEAD_MAX (1024 * 1024) /* a frontmatter longer than this is an error */

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trust/trust_gate.h"
+#include "base/owner.h"
+#include "trust/trust.h"
 #include "store/dedup.h"
 #include "store/filename.h"
 #include "store/frontmatter.h"

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "trust/trust_gate.h"
+#include "trust/trust.h"
 #include "conf/config.h"
 #include "store/inbound_fields.h"
 #include "base/paths.h"

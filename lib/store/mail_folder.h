@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "conf/config.h"
+#include "base/strlist.h"
 
 #define MAIL_ID_MAX 255
 

@@ -10,57 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
+#include "base/owner.h"
 #include "base/paths.h"
 #include "base/path_join.h"
-
-int owner_lookup(const char *owner, struct owner_ids *ids)
-{
-	struct passwd *pw = getpwnam(owner);
-	if (!pw) {
-		errno = ENOENT;
-		return -1;
-	}
-	ids->uid = pw->pw_uid;
-	ids->gid = pw->pw_gid;
-	return 0;
-}
-
-/* mkdir with exactly `mode` (the daemon's umask 077 must not turn 0755 parents into 0700). */
-static int make_dir(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) < 0)
-		return errno == EEXIST ? 0 : -1;
-	return chmod(path, mode);
-}
-
-int fileio_mkdir_p(const char *path, mode_t mode)
-{
-	char tmp[AIMX_PATH_MAX];
-	size_t n = strlen(path);
-	if (n == 0 || n >= sizeof(tmp)) {
-		errno = n ? ENAMETOOLONG : EINVAL;
-		return -1;
-	}
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (make_dir(tmp, mode) < 0)
-			return -1;
-		*p = '/';
-	}
-	if (make_dir(tmp, mode) < 0)
-		return -1;
-	struct stat st;
-	if (stat(tmp, &st) < 0)
-		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
-}
 
 int mailbox_dir_make(const char *data_dir, const char *folder, const char *name,
 			const struct owner_ids *ids, char *out, size_t outsz)
@@ -92,22 +45,6 @@ int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct ma
 	if (geteuid() == 0 && owner_lookup(mb->owner, &ids) < 0)
 		return -1;
 	return mailbox_dir_make(data_dir, folder, mb->name, &ids, out, outsz);
-}
-
-int fileio_lock_exclusive(const char *path)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-	}
-	return fd;
 }
 
 int mailbox_dir_lock(const char *data_dir, const char *mailbox)

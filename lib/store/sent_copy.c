@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/owner.h"
 #include "store/filename.h"
 #include "store/frontmatter.h"
 #include "store/inbound_fields.h"

@@ -1,5 +1,5 @@
 /* trust_check.c: DKIM, SPF and DMARC verdicts of one inbound message (mail.md 3.1-3.3, DECISIONS 2, 6). */
-#include "trust/trust_gate.h"
+#include "trust/trust.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>

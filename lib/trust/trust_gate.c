@@ -1,5 +1,5 @@
 /* trust_gate.c: the trust gate of one mailbox over a message's verdicts (mail.md 3.4, DECISIONS 6). */
-#include "trust/trust_gate.h"
+#include "trust/trust.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
-/* test_aimx_proto.c: unit tests for lib/control/aimx_proto.c; every frame is decoded whole and byte by
+/* test_aimx_proto.c: unit tests for lib/control/aimx.c; every frame is decoded whole and byte by
  * byte. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 #include "base/buf.h"
 #include "unit.h"
 

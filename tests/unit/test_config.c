@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "conf/config.h"
 #include "unit.h"
+#include "conf/config_load.h"
 
 /* The runner's working directory is tests/unit. */
 #define FIX "../fixtures/config/"

@@ -86,11 +86,11 @@ static void test_exact_environment(void)
 	const char *argv[] = {"/usr/bin/env", NULL};
 	struct hook h = hook_of(argv, 5);
 	struct passwd *pw = getpwuid(getuid());
-	char **want = hook_exec_env(&h, &test_env, pw && pw->pw_dir ? pw->pw_dir : "/");
+	char **want = hook_env_build(&h, &test_env, pw && pw->pw_dir ? pw->pw_dir : "/");
 	struct buf expect = BUF_INIT;
 	for (size_t k = 0; want && want[k]; k++)
 		CHECK(buf_printf(&expect, "%s\n", want[k]) == 0);
-	hook_exec_env_free(want);
+	hook_env_free(want);
 	struct hook_outcome o;
 	run_as(self_name(), argv, 5, NULL, &o);
 	CHECK(o.exit_code == 0);

@@ -46,15 +46,15 @@ static void test_environment_on_receive(void)
 	struct hook h = plain_hook(HOOK_ON_RECEIVE, 0);
 	struct hook_env env = {"box", "A <a@x>", "b@y", NULL, "/d/x.md", "m@x", "stem",
 			       "2026-11-22T10:00:00Z", NULL};
-	char **envp = hook_exec_env(&h, &env, "/home/o");
+	char **envp = hook_env_build(&h, &env, "/home/o");
 	CHECK(count(envp) == sizeof(want) / sizeof(want[0]));
 	for (size_t k = 0; envp && k < sizeof(want) / sizeof(want[0]) && envp[k]; k++)
 		CHECK_STR(envp[k], want[k]);
-	hook_exec_env_free(envp);
+	hook_env_free(envp);
 	unsetenv("PATH");
-	envp = hook_exec_env(&h, &env, "/");
+	envp = hook_env_build(&h, &env, "/");
 	CHECK_STR(envp ? envp[0] : NULL, "PATH=/usr/local/bin:/usr/bin:/bin");
-	hook_exec_env_free(envp);
+	hook_env_free(envp);
 	if (saved)
 		setenv("PATH", saved, 1);
 	free(saved);
@@ -64,18 +64,18 @@ static void test_environment_after_send(void)
 {
 	struct hook h = plain_hook(HOOK_AFTER_SEND, 0);
 	struct hook_env env = {"box", "f", "t", "s", "", "<m@x>", "", "d", "deferred"};
-	char **envp = hook_exec_env(&h, &env, "/");
+	char **envp = hook_env_build(&h, &env, "/");
 	CHECK(count(envp) == 13);
 	CHECK_STR(envp ? envp[3] : NULL, "AIMX_EVENT=after_send");
 	CHECK_STR(envp ? envp[12] : NULL, "AIMX_SEND_STATUS=deferred");
-	hook_exec_env_free(envp);
+	hook_env_free(envp);
 }
 
 static void tail_of(const char *data, size_t len, char *out)
 {
 	struct buf b = BUF_INIT;
 	CHECK(buf_append(&b, data, len) == 0);
-	hook_exec_log_tail(&b, out, HOOK_LOG_TAIL_CAP);
+	hook_env_log_tail(&b, out, HOOK_LOG_TAIL_CAP);
 	buf_free(&b);
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/fileio.h"
+#include "conf/config_load.h"
 #include "store/ingest.h"
 #include "unit.h"
 

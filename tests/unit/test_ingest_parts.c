@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/config_load.h"
 #include "store/filename.h"
 #include "store/frontmatter.h"
 #include "mime/msgid.h"

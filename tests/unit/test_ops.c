@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "base/fileio.h"
+#include "conf/config_load.h"
 #include "control/ops.h"
 #include "unit.h"
 

@@ -1,6 +1,7 @@
 /* test_outbound.c: unit tests for Markdown rendering, MIME encodings, SEND checks and assembly. */
 #include <stdlib.h>
 
+#include "conf/config_load.h"
 #include "mime/markdown.h"
 #include "mime/mime_encode.h"
 #include "mime/outbound.h"

@@ -1,6 +1,6 @@
-/* aimx_proto.c: the AIMX/1 codec (protocol.md 3-5): incremental request decoder, response writers,
+/* aimx.c: the AIMX/1 codec (protocol.md 3-5): incremental request decoder, response writers,
  * client encoder and reply parser. */
-#include "control/aimx_proto.h"
+#include "control/aimx.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
-/* setup_run.h: the six steps of `aimx setup`, in order, with their output. */
-#ifndef AIMX_SETUP_RUN_H
-#define AIMX_SETUP_RUN_H
+/* setup.h: the six steps of `aimx setup`, in order, with their output. */
+#ifndef AIMX_SETUP_H
+#define AIMX_SETUP_H
 
 struct setup_opts {
 	const char *domain;          /* NULL: asked on the terminal */

@@ -1,11 +1,11 @@
-/* toml_value.h: parse one TOML value (string, integer, boolean, array) and write strings and keys. */
-#ifndef AIMX_TOML_VALUE_H
-#define AIMX_TOML_VALUE_H
+/* toml.h: parse one TOML value (string, integer, boolean, array) and write strings and keys. */
+#ifndef AIMX_TOML_H
+#define AIMX_TOML_H
 
 #include <stddef.h>
 
 #include "base/buf.h"
-#include "conf/config.h"
+#include "base/strlist.h"
 
 #define TOML_ERR_MAX     160
 #define TOML_MAX_NESTING 16

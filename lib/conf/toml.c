@@ -1,5 +1,5 @@
-/* toml_value.c: the TOML value grammar aimx's config uses, and the matching writers. */
-#include "conf/toml_value.h"
+/* toml.c: the TOML value grammar aimx's config uses, and the matching writers. */
+#include "conf/toml.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* spf.c: SPF check_host() evaluation (RFC 7208 4, 5, 6) with the lookup and void limits. */
+/* spf_check.c: SPF check_host() evaluation (RFC 7208 4, 5, 6) with the lookup and void limits. */
 #include "trust/spf.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* setup_run.c: `aimx setup` step by step: port 25, domain and DNS, TLS, trust, install, handoff. */
-#include "cli/setup_run.h"
+/* setup.c: `aimx setup` step by step: port 25, domain and DNS, TLS, trust, install, handoff. */
+#include "cli/setup.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -9,12 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "cli/cli.h"
 #include "conf/config.h"
+#include "conf/config_load.h"
 #include "store/datadir_readme.h"
 #include "dkim/dkim_keyfile.h"
 #include "base/log.h"
-#include "store/mailbox_dir.h"
 #include "base/paths.h"
 #include "cli/portcheck.h"
 #include "cli/service.h"

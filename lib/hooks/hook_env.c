@@ -1,5 +1,5 @@
-/* hook_exec_env.c: the clean environment a hook runs with, and the log form of its stderr. */
-#include "hooks/hook_exec.h"
+/* hook_env.c: the clean environment a hook runs with, and the log form of its stderr. */
+#include "hooks/hook_env.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@ static char *pair(const char *name, const char *value)
 	return s;
 }
 
-void hook_exec_env_free(char **envp)
+void hook_env_free(char **envp)
 {
 	for (size_t k = 0; envp && envp[k]; k++)
 		free(envp[k]);
@@ -29,7 +29,7 @@ void hook_exec_env_free(char **envp)
 /* HOME is the owner's home from passwd, not the daemon's (root's HOME, which the owner usually
  * cannot even read): a deliberate difference from upstream's fallback, which passes the
  * daemon's HOME through. */
-char **hook_exec_env(const struct hook *h, const struct hook_env *env, const char *home)
+char **hook_env_build(const struct hook *h, const struct hook_env *env, const char *home)
 {
 	const char *path = getenv("PATH");
 	const char *names[HOOK_ENV_MAX] = {"PATH", "HOME", "AIMX_HOOK_NAME", "AIMX_EVENT",
@@ -45,7 +45,7 @@ char **hook_exec_env(const struct hook *h, const struct hook_env *env, const cha
 	char **envp = calloc(n + 1, sizeof(*envp));
 	for (size_t k = 0; envp && k < n; k++) {
 		if (!(envp[k] = pair(names[k], values[k]))) {
-			hook_exec_env_free(envp);
+			hook_env_free(envp);
 			return NULL;
 		}
 	}
@@ -71,7 +71,7 @@ static int continuation(const struct buf *b, size_t at)
 	return at < b->len && ((unsigned char)b->data[at] & 0xc0) == 0x80;
 }
 
-void hook_exec_log_tail(const struct buf *err, char *out, size_t cap)
+void hook_env_log_tail(const struct buf *err, char *out, size_t cap)
 {
 	struct buf text = BUF_INIT;
 	if (clean_utf8(err, &text) < 0) {

@@ -1,6 +1,6 @@
-/* aimx_proto.h: the AIMX/1 local socket protocol codec (protocol.md 3-5): requests and responses, both directions. */
-#ifndef AIMX_AIMX_PROTO_H
-#define AIMX_AIMX_PROTO_H
+/* aimx.h: the AIMX/1 local socket protocol codec (protocol.md 3-5): requests and responses, both directions. */
+#ifndef AIMX_AIMX_H
+#define AIMX_AIMX_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-/* trust_gate.h: authentication verdicts (dkim, spf, dmarc) of one inbound message and the trust gate. */
+/* trust.h: authentication verdicts (dkim, spf, dmarc) of one inbound message and the trust gate. */
 #ifndef AIMX_TRUST_H
 #define AIMX_TRUST_H
 

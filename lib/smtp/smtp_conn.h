@@ -1,0 +1,24 @@
+/* smtp_conn.h: one SMTP connection served to its end, in the process that accepted it. */
+#ifndef AIMX_SMTP_CONN_H
+#define AIMX_SMTP_CONN_H
+
+#include "conf/config.h"
+#include "net/tls_conn.h"
+
+#define SMTP_IDLE_TIMEOUT_MS   (300 * 1000)
+#define SMTP_SESSION_TIMEOUT_S 600
+
+/* What a connection needs of the server: the config snapshot and where mail goes. */
+struct smtp_conn_env {
+	const struct config *cfg;
+	const char *data_dir;
+	const struct tls_creds *tls; /* NULL: no STARTTLS */
+	int idle_timeout_ms;         /* 0: SMTP_IDLE_TIMEOUT_MS */
+	int session_timeout_s;       /* 0: SMTP_SESSION_TIMEOUT_S */
+};
+
+/* Serve the session on fd (closed on return) until QUIT, EOF, a timeout or SIGTERM;
+ * returns the process exit status. */
+int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip);
+
+#endif
