@@ -25,7 +25,7 @@
 
 #include "applets.h"
 #include "cli/cli.h"
-#include "cli/cli_table.h"
+#include "cli/cli_opt.h"
 #include "conf/config.h"
 #include "conf/config_load.h"
 #include "conf/config_report.h"
@@ -139,8 +139,8 @@ int applet_dkim_keygen(int argc, char **argv)
 {
 	const char *selector = NULL;
 	int force = 0;
-	const struct cli_opt opts[] = {{"--selector", NULL, NULL, &selector},
-				       {"--force", NULL, &force, NULL}};
+	const struct cli_opt opts[] = {{"--selector", NULL, NULL, &selector, NULL},
+				       {"--force", NULL, &force, NULL, NULL}};
 	int rc = cli_parse(argc, argv, 1, opts, 2, NULL, 0, "dkim-keygen", USAGE_dkim_keygen);
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;

@@ -20,7 +20,7 @@
 
 #include "applets.h"
 #include "cli/cli.h"
-#include "cli/cli_table.h"
+#include "cli/cli_opt.h"
 #include "conf/config.h"
 #include "cli/doctor.h"
 #include "base/paths.h"

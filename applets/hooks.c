@@ -41,6 +41,9 @@
 #include <unistd.h>
 
 #include "base/owner.h"
+#include "cli/cli_daemon.h"
+#include "cli/cli_opt.h"
+#include "cli/cli_prompt.h"
 #include "control/aimx.h"
 #include "applets.h"
 #include "cli/cli.h"
@@ -471,17 +474,17 @@ static int create_usage(const struct hk_args *a)
 static int parse_args(int argc, char **argv, struct hk_args *a,
                       int (**run)(struct hk_ctx *, const struct hk_args *))
 {
-	const struct cli_opt list_opts[] = {{"--mailbox", NULL, NULL, &a->mailbox},
-	                                    {"--all", NULL, &a->all, NULL}};
+	const struct cli_opt list_opts[] = {{"--mailbox", NULL, NULL, &a->mailbox, NULL},
+	                                    {"--all", NULL, &a->all, NULL, NULL}};
 	const struct cli_opt create_opts[] = {
-	    {"--mailbox", NULL, NULL, &a->mailbox},
-	    {"--event", NULL, NULL, &a->event},
-	    {"--cmd", NULL, NULL, &a->cmd},
-	    {"--name", NULL, NULL, &a->name},
-	    {"--timeout-secs", NULL, NULL, &a->timeout},
-	    {"--fire-on-untrusted", NULL, &a->fire_on_untrusted, NULL},
+	    {"--mailbox", NULL, NULL, &a->mailbox, NULL},
+	    {"--event", NULL, NULL, &a->event, NULL},
+	    {"--cmd", NULL, NULL, &a->cmd, NULL},
+	    {"--name", NULL, NULL, &a->name, NULL},
+	    {"--timeout-secs", NULL, NULL, &a->timeout, NULL},
+	    {"--fire-on-untrusted", NULL, &a->fire_on_untrusted, NULL, NULL},
 	};
-	const struct cli_opt delete_opts[] = {{"--yes", "-y", &a->yes, NULL}};
+	const struct cli_opt delete_opts[] = {{"--yes", "-y", &a->yes, NULL, NULL}};
 	const char *sub = argv[1];
 	char what[64];
 	int rc;

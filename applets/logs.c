@@ -16,8 +16,8 @@
 
 #include "applets.h"
 #include "cli/cli.h"
-#include "cli/cli_table.h"
 #include "base/run_program.h"
+#include "cli/cli_opt.h"
 #include "cli/service.h"
 #include "cli/service_log.h"
 #include "usage.h"
@@ -75,8 +75,8 @@ int applet_logs(int argc, char **argv)
 	const char *lines = DEFAULT_LINES;
 	int follow = 0;
 	long n;
-	const struct cli_opt opts[] = {{"--lines", "-n", NULL, &lines},
-	                               {"--follow", "-f", &follow, NULL}};
+	const struct cli_opt opts[] = {{"--lines", "-n", NULL, &lines, NULL},
+	                               {"--follow", "-f", &follow, NULL, NULL}};
 	int rc = cli_parse(argc, argv, 1, opts, 2, NULL, 0, "logs", USAGE_logs);
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;

@@ -43,10 +43,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_daemon.h"
+#include "cli/cli_opt.h"
+#include "cli/cli_prompt.h"
+#include "cli/cli_table.h"
 #include "control/aimx.h"
 #include "applets.h"
 #include "cli/cli.h"
-#include "cli/cli_table.h"
 #include "conf/config.h"
 #include "control/ops.h"
 #include "base/paths.h"
@@ -432,10 +435,10 @@ static int mailbox_delete(struct mb_ctx *c, const struct mb_args *a)
 static int parse_args(int argc, char **argv, struct mb_args *a,
                       int (**run)(struct mb_ctx *, const struct mb_args *))
 {
-	const struct cli_opt create_opts[] = {{"--owner", NULL, NULL, &a->owner}};
-	const struct cli_opt list_opts[] = {{"--all", NULL, &a->all, NULL}};
-	const struct cli_opt delete_opts[] = {{"--yes", "-y", &a->yes, NULL},
-	                                      {"--force", NULL, &a->force, NULL}};
+	const struct cli_opt create_opts[] = {{"--owner", NULL, NULL, &a->owner, NULL}};
+	const struct cli_opt list_opts[] = {{"--all", NULL, &a->all, NULL, NULL}};
+	const struct cli_opt delete_opts[] = {{"--yes", "-y", &a->yes, NULL, NULL},
+	                                      {"--force", NULL, &a->force, NULL, NULL}};
 	const char *sub = argv[1];
 	char what[64];
 	snprintf(what, sizeof(what), "mailboxes %.40s", sub);

@@ -29,10 +29,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_opt.h"
+#include "cli/cli_table.h"
 #include "control/aimx_client.h"
 #include "applets.h"
 #include "cli/cli.h"
-#include "cli/cli_table.h"
 #include "mime/compose.h"
 #include "control/aimx_client_send.h"
 #include "usage.h"
@@ -76,14 +77,14 @@ static int parse(int argc, char **argv, struct send_args *a)
 		return EXIT_ERR;
 	int rc = split_attachments(argc, argv, a, rest, &nrest);
 	const struct cli_opt opts[] = {
-	    {"--from", NULL, NULL, &a->from},
-	    {"--to", NULL, NULL, &a->to},
-	    {"--subject", NULL, NULL, &a->subject},
-	    {"--body", NULL, NULL, &a->body},
-	    {"--reply-to", NULL, NULL, &a->reply_to},
-	    {"--references", NULL, NULL, &a->references},
-	    {"--text-only", NULL, &a->text_only, NULL},
-	    {"--html-body", NULL, NULL, &a->html},
+	    {"--from", NULL, NULL, &a->from, NULL},
+	    {"--to", NULL, NULL, &a->to, NULL},
+	    {"--subject", NULL, NULL, &a->subject, NULL},
+	    {"--body", NULL, NULL, &a->body, NULL},
+	    {"--reply-to", NULL, NULL, &a->reply_to, NULL},
+	    {"--references", NULL, NULL, &a->references, NULL},
+	    {"--text-only", NULL, &a->text_only, NULL, NULL},
+	    {"--html-body", NULL, NULL, &a->html, NULL},
 	};
 	if (rc == 0)
 		rc = cli_parse(nrest, rest, 1, opts, sizeof(opts) / sizeof(opts[0]), NULL, 0,

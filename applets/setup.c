@@ -34,8 +34,8 @@
 
 #include "applets.h"
 #include "cli/cli.h"
-#include "cli/cli_table.h"
 #include "cli/setup.h"
+#include "cli/cli_opt.h"
 #include "usage.h"
 
 /* Whether argv holds the optional DOMAIN (cli_parse takes positionals as required). */
@@ -57,10 +57,10 @@ int applet_setup(int argc, char **argv)
 {
 	struct setup_opts o = {0};
 	const char *domain_flag = NULL, *pos[1] = {NULL};
-	const struct cli_opt opts[] = {{"--domain", NULL, NULL, &domain_flag},
-	                               {"--trusted-senders", NULL, NULL, &o.trusted_senders},
-	                               {"--yes", "-y", &o.yes, NULL},
-	                               {"--verify-host", NULL, NULL, &o.verify_host}};
+	const struct cli_opt opts[] = {{"--domain", NULL, NULL, &domain_flag, NULL},
+	                               {"--trusted-senders", NULL, NULL, &o.trusted_senders, NULL},
+	                               {"--yes", "-y", &o.yes, NULL, NULL},
+	                               {"--verify-host", NULL, NULL, &o.verify_host, NULL}};
 	size_t npos = (size_t)has_domain_arg(argc, argv, opts, 4);
 	int rc = cli_parse(argc, argv, 1, opts, 4, pos, npos, "setup", USAGE_setup);
 	if (rc != 0)

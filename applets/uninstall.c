@@ -19,7 +19,8 @@
 
 #include "applets.h"
 #include "cli/cli.h"
-#include "cli/cli_table.h"
+#include "cli/cli_daemon.h"
+#include "cli/cli_opt.h"
 #include "conf/config.h"
 #include "base/paths.h"
 #include "cli/service.h"
@@ -89,7 +90,7 @@ static int uninstall(int yes)
 int applet_uninstall(int argc, char **argv)
 {
 	int yes = 0;
-	const struct cli_opt opts[] = {{"--yes", "-y", &yes, NULL}};
+	const struct cli_opt opts[] = {{"--yes", "-y", &yes, NULL, NULL}};
 	int rc = cli_parse(argc, argv, 1, opts, 1, NULL, 0, "uninstall", USAGE_uninstall);
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;

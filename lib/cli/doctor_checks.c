@@ -1,4 +1,5 @@
 /* doctor_checks.c: the findings of `aimx doctor` (spec 6.4), each with a fix that works. */
+#include "cli/cli_table.h"
 #include "cli/doctor.h"
 
 #include <dirent.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "cli/cli_table.h"
 #include "base/paths.h"
 #include "cli/setup_ui.h"
 

@@ -1,4 +1,5 @@
 /* doctor_report.c: the Configuration, Mailboxes, Ownership and DNS sections of `aimx doctor`. */
+#include "cli/cli_table.h"
 #include "cli/doctor.h"
 
 #include <cJSON.h>
@@ -8,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli_table.h"
 #include "dkim/dkim_keyfile.h"
 #include "cli/dns_records.h"
 #include "base/paths.h"

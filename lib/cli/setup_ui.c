@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/cli_table.h"
+#include "cli/cli_prompt.h"
 
 #define RESET "\033[0m"
 

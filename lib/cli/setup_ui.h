@@ -15,7 +15,7 @@ void setup_ui_header(const char *s);
 /* Print s in dim (or plain) followed by a newline. */
 void setup_ui_dim(const char *s);
 
-/* Print prompt, read one line (lib/cli/cli_table.h cli_read_answer): 1 for yes. With def_yes
+/* Print prompt, read one line (lib/cli/cli_prompt.h cli_read_answer): 1 for yes. With def_yes
  * ("[Y/n]") anything not starting with n or N is yes; otherwise ("(y/N)") only y or Y. */
 int setup_ui_ask_yes(const char *prompt, int def_yes);
 

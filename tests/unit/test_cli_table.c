@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli/cli_opt.h"
 #include "cli/cli_table.h"
 #include "unit.h"
 
@@ -30,8 +31,8 @@ static void test_parse(void)
 {
 	const char *owner = NULL, *name = NULL;
 	int yes = 0;
-	const struct cli_opt opts[] = {{"--owner", NULL, NULL, &owner},
-	                               {"--yes", "-y", &yes, NULL}};
+	const struct cli_opt opts[] = {{"--owner", NULL, NULL, &owner, NULL},
+	                               {"--yes", "-y", &yes, NULL, NULL}};
 	char *a1[] = {"mailboxes", "create", "box", "--owner", "alice", "-y", NULL};
 	CHECK(quiet_parse(6, a1, opts, 2, &name, 1) == 0);
 	CHECK_STR(name, "box");
