@@ -27,16 +27,21 @@ LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 APPLET_SRC  := $(sort $(wildcard applets/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRC    := $(sort $(wildcard tests/tools/*.c))
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/*.c))
 TOOLS       := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 APPLETS     := $(basename $(notdir $(APPLET_SRC)))
+FUZZERS     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
 MUSL_LIB_OBJ    := $(LIB_SRC:%.c=build/musl/%.o)
 MUSL_APPLET_OBJ := $(APPLET_SRC:%.c=build/musl/%.o)
 ASAN_LIB_OBJ    := $(LIB_SRC:%.c=build/asan/%.o)
 MUSL_UNIT_OBJ   := $(UNIT_SRC:%.c=build/musl/%.o)
 ASAN_UNIT_OBJ   := $(UNIT_SRC:%.c=build/asan/%.o)
+MUSL_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/musl/%.o)
+ASAN_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/asan/%.o)
+FUZZ_LIB_OBJ    := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 
-.PHONY: all deps bootstrap check layout unit integration run install clean bench
+.PHONY: all deps bootstrap check layout unit fuzz integration run install clean bench
 
 all: aimx
 
@@ -63,12 +68,14 @@ build/gen/psl_data.h: build/mkpsl $(PSL_DAT)
 	@mkdir -p build/gen
 	build/mkpsl $(PSL_DAT) $@.tmp && mv $@.tmp $@
 
-build/musl/lib/trust/psl.o build/asan/lib/trust/psl.o: build/gen/psl_data.h
+build/musl/lib/trust/psl.o build/asan/lib/trust/psl.o build/fuzz/obj/lib/trust/psl.o: \
+		build/gen/psl_data.h
 
 # The service unit and OpenRC script setup installs, compiled in from scripts/.
 build/gen/service_units.h: scripts/mkembed scripts/aimx.service scripts/aimx.openrc
 	@mkdir -p build/gen && scripts/mkembed $@ scripts/aimx.service scripts/aimx.openrc
-build/musl/lib/cli/service.o build/asan/lib/cli/service.o: build/gen/service_units.h
+build/musl/lib/cli/service.o build/asan/lib/cli/service.o build/fuzz/obj/lib/cli/service.o: \
+		build/gen/service_units.h
 
 build/gen/unit_suites.h: $(UNIT_SRC)
 	@mkdir -p build/gen
@@ -99,15 +106,37 @@ build/bench/%: build/musl/bench/%.o build/musl/libaimx.a
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
 
-build/unit-musl: $(MUSL_UNIT_OBJ) $(MUSL_LIB_OBJ)
+# The unit runner links the fuzz targets' check functions too (tests/fuzz/*.c without their
+# libFuzzer entry point), so every `make unit` runs them.
+build/unit-musl: $(MUSL_UNIT_OBJ) $(MUSL_FUZZ_OBJ) $(MUSL_LIB_OBJ)
 	$(MUSL_CC) $(MUSL_LDFLAGS) -o $@ $^ $(LIBS)
 
-build/unit-asan: $(ASAN_UNIT_OBJ) $(ASAN_LIB_OBJ)
+build/unit-asan: $(ASAN_UNIT_OBJ) $(ASAN_FUZZ_OBJ) $(ASAN_LIB_OBJ)
 	$(HOST_CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 
 unit: build/unit-musl build/unit-asan
 	cd tests/unit && ../../build/unit-musl
 	cd tests/unit && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ../../build/unit-asan
+
+# libFuzzer targets (tests/fuzz/README.md): build/fuzz/NAME from tests/fuzz/NAME.c, built with
+# clang over a clang build of lib/. Not part of `make check`; clang is not in scripts/bootstrap.
+FUZZ_CC    ?= clang
+FUZZ_SAN    = -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -DFUZZ_LIBFUZZER $(INCS)
+
+fuzz:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not found; apt-get install clang" >&2; exit 1; }
+	$(MAKE) $(FUZZERS)
+
+build/fuzz/obj/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+build/fuzz/libaimx.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZERS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o build/fuzz/libaimx.a
+	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -L$(DEPS)/asan/lib $(LIBS)
 
 # lib/README.md's folder rules: no upward include, no circle, names prefixed by their module.
 layout: aimx
@@ -143,6 +172,7 @@ install: aimx
 	for s in 1 5 8; do install -m 0644 man/*.$$s $(DESTDIR)$(MANDIR)/man$$s/; done
 
 clean:
-	rm -rf build/musl build/asan build/gen build/tools build/bench build/mkpsl build/unit-musl build/unit-asan aimx
+	rm -rf build/musl build/asan build/fuzz build/gen build/tools build/bench build/mkpsl build/unit-musl \
+		build/unit-asan aimx
 
--include $(shell find build/musl build/asan -name '*.d' 2>/dev/null)
+-include $(shell find build/musl build/asan build/fuzz -name '*.d' 2>/dev/null)

@@ -1,4 +1,6 @@
-/* aimx.h: the AIMX/1 local socket protocol codec (protocol.md 3-5): requests and responses, both directions. */
+/* aimx.h: the AIMX/1 local socket protocol codec (protocol.md 3-5): requests and responses, both
+ * directions. Implemented by aimx_verb.c (names, codes), aimx_decoder.c (with aimx_decoder_header.c
+ * and aimx_decoder_state.c), aimx_write.c, aimx_request.c and aimx_response.c over aimx_wire.c. */
 #ifndef AIMX_AIMX_H
 #define AIMX_AIMX_H
 
@@ -23,9 +25,12 @@ enum aimx_verb {
 	AIMX_HOOK_LIST,
 	AIMX_VERSION,
 };
+#define AIMX_NVERBS (AIMX_VERSION + 1) /* the verbs are 0 .. AIMX_NVERBS - 1 */
 
-/* "SEND", "MARK-READ", ... */
+/* "SEND", "MARK-READ", ...; "?" for a value outside the enum. */
 const char *aimx_verb_name(enum aimx_verb v);
+/* The verb named exactly s[0..n): 0, or -1 when no verb has that name. */
+int aimx_verb_parse(const char *s, size_t n, enum aimx_verb *v);
 
 /* A decoded (daemon side) or to-be-encoded (client side) request. Header strings are
  * NULL when absent; has_* flags mark optional scalars that were present. */
@@ -106,9 +111,5 @@ void aimx_response_free(struct aimx_response *r);
 
 /* True for the 15 codes of protocol.md 5. */
 int aimx_code_known(const char *code);
-
-/* Fuzzing entry point: decode arbitrary bytes fed in several splits; 0 when every split
- * agrees. */
-int aimx_proto_fuzz_one(const unsigned char *data, size_t len);
 
 #endif

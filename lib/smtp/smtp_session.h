@@ -98,9 +98,4 @@ enum smtp_action smtp_session_timeout(struct smtp_session *s);
 /* Shutdown or connection cap: queues "421 4.3.2 <domain> Service shutting down" style text. */
 enum smtp_action smtp_session_shutdown(struct smtp_session *s, const char *why);
 
-/* fuzzing entry point: runs sessions with recording callbacks over `data` split several ways;
- * returns 0 when every split produced the same replies and deliveries, 1 when they differ or a
- * feed misreported the bytes it used, -1 when memory ran out. */
-int smtp_session_fuzz_one(const unsigned char *data, size_t len);
-
 #endif

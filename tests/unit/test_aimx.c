@@ -1,11 +1,12 @@
-/* test_aimx_proto.c: unit tests for lib/control/aimx.c; every frame is decoded whole and byte by
- * byte. */
+/* test_aimx.c: unit tests for the AIMX/1 codec (lib/control/aimx.h); every frame is decoded whole
+ * and byte by byte. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "control/aimx.h"
 #include "base/buf.h"
+#include "tests/fuzz/fuzz_aimx.h"
 #include "unit.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -1168,7 +1169,7 @@ static void mutate(struct buf *b, const char *frame, size_t len)
 
 static int fuzz_check(const struct buf *b)
 {
-	int bad = aimx_proto_fuzz_one((const unsigned char *)b->data, b->len);
+	int bad = fuzz_aimx_one((const unsigned char *)b->data, b->len);
 	if (bad) {
 		fprintf(stderr, "    fuzz disagreement on %zu bytes:", b->len);
 		for (size_t k = 0; k < b->len && k < 200; k++)
@@ -1219,7 +1220,7 @@ static void test_fuzz(void)
 	buf_free(&b);
 }
 
-void suite_aimx_proto(void)
+void suite_aimx(void)
 {
 	test_request_line();
 	test_quoting();
