@@ -43,39 +43,11 @@
 struct send_args {
 	const char *from, *to, *subject, *body, *reply_to, *references, *html;
 	int text_only;
-	const char *attachments[SEND_MAX_ATTACHMENTS];
-	size_t nattachments;
+	struct strlist attachments; /* --attachment, repeatable, in order */
 };
-
-/* --attachment may repeat, which cli_parse does not allow: take those out first. */
-static int split_attachments(int argc, char **argv, struct send_args *a, char **rest, int *nrest)
-{
-	*nrest = 0;
-	for (int k = 0; k < argc; k++) {
-		const char *v = NULL;
-		if (strcmp(argv[k], "--attachment") == 0 && k + 1 < argc)
-			v = argv[++k];
-		else if (strncmp(argv[k], "--attachment=", 13) == 0)
-			v = argv[k] + 13;
-		if (!v) {
-			rest[(*nrest)++] = argv[k];
-			continue;
-		}
-		if (a->nattachments == SEND_MAX_ATTACHMENTS)
-			return cli_usage_error(USAGE_send, "send: at most %d attachments",
-			                       SEND_MAX_ATTACHMENTS);
-		a->attachments[a->nattachments++] = v;
-	}
-	return 0;
-}
 
 static int parse(int argc, char **argv, struct send_args *a)
 {
-	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
-	int nrest;
-	if (!rest)
-		return EXIT_ERR;
-	int rc = split_attachments(argc, argv, a, rest, &nrest);
 	const struct cli_opt opts[] = {
 	    {"--from", NULL, NULL, &a->from, NULL},
 	    {"--to", NULL, NULL, &a->to, NULL},
@@ -85,13 +57,14 @@ static int parse(int argc, char **argv, struct send_args *a)
 	    {"--references", NULL, NULL, &a->references, NULL},
 	    {"--text-only", NULL, &a->text_only, NULL, NULL},
 	    {"--html-body", NULL, NULL, &a->html, NULL},
+	    {"--attachment", NULL, NULL, NULL, &a->attachments},
 	};
-	if (rc == 0)
-		rc = cli_parse(nrest, rest, 1, opts, sizeof(opts) / sizeof(opts[0]), NULL, 0,
-		               "send", USAGE_send);
-	free(rest);
+	int rc = cli_parse(argc, argv, 1, opts, sizeof(opts) / sizeof(opts[0]), NULL, 0, "send",
+	                   USAGE_send);
 	if (rc != 0)
 		return rc > 0 ? -2 : EXIT_USAGE;
+	if (a->attachments.n > SEND_MAX_ATTACHMENTS)
+		return cli_usage_error(USAGE_send, "send: at most %d attachments", SEND_MAX_ATTACHMENTS);
 	if (!a->from || !a->to || !a->subject || !a->body)
 		return cli_usage_error(USAGE_send,
 		                       "send: --from, --to, --subject and --body are required");
@@ -141,20 +114,16 @@ static int submit(const struct send_args *a, struct buf *msg)
 	return rc;
 }
 
-int applet_send(int argc, char **argv)
+/* Compose and submit the parsed message. */
+static int send_parsed(const struct send_args *a)
 {
-	struct send_args a = {0};
-	int rc = parse(argc, argv, &a);
-	if (rc == -2)
-		return EXIT_OK;
-	if (rc != 0)
-		return rc;
 	if (geteuid() == 0) {
 		fprintf(stderr, "Error: send is a per-user operation, run without sudo\n");
 		return EXIT_USAGE;
 	}
-	struct compose_message in = {a.from,     a.to,         a.subject,     a.body,
-	                          a.reply_to, a.references, a.attachments, a.nattachments};
+	struct compose_message in = {a->from,     a->to,         a->subject,
+	                             a->body,     a->reply_to,   a->references,
+	                             (const char *const *)a->attachments.v, a->attachments.n};
 	struct buf msg = BUF_INIT;
 	char err[COMPOSE_ERR_MAX];
 	if (compose_message(&in, &msg, err) < 0) {
@@ -162,7 +131,19 @@ int applet_send(int argc, char **argv)
 		buf_free(&msg);
 		return EXIT_ERR;
 	}
-	rc = submit(&a, &msg);
+	int rc = submit(a, &msg);
 	buf_free(&msg);
+	return rc;
+}
+
+int applet_send(int argc, char **argv)
+{
+	struct send_args a = {0};
+	int rc = parse(argc, argv, &a);
+	if (rc == 0)
+		rc = send_parsed(&a);
+	else if (rc == -2)
+		rc = EXIT_OK;
+	strlist_free(&a.attachments);
 	return rc;
 }

@@ -139,9 +139,36 @@ static void test_json_rows(void)
 	cJSON_Delete(rows);
 }
 
+/* A repeatable option collects every value in order, "--long V" and "--long=V" alike. */
+static void test_parse_repeatable(void)
+{
+	struct strlist files = {0};
+	const char *to = NULL;
+	const struct cli_opt opts[] = {{"--attachment", NULL, NULL, NULL, &files},
+	                               {"--to", NULL, NULL, &to, NULL}};
+	char *a1[] = {"send", "x", "--attachment", "a.pdf", "--to", "t", "--attachment=b c",
+	              "--attachment", "a.pdf", NULL};
+	CHECK(quiet_parse(9, a1, opts, 2, NULL, 0) == 0);
+	CHECK(files.n == 3);
+	if (files.n == 3) {
+		CHECK_STR(files.v[0], "a.pdf");
+		CHECK_STR(files.v[1], "b c");
+		CHECK_STR(files.v[2], "a.pdf");
+	}
+	CHECK_STR(to, "t");
+	strlist_free(&files);
+	char *a2[] = {"send", "x", "--attachment", NULL}; /* value missing */
+	CHECK(quiet_parse(3, a2, opts, 2, NULL, 0) == -1);
+	strlist_free(&files);
+	char *a3[] = {"send", "x", "--to", "a", "--to", "b", NULL}; /* not repeatable */
+	CHECK(quiet_parse(6, a3, opts, 2, NULL, 0) == -1);
+	strlist_free(&files);
+}
+
 void suite_cli_table(void)
 {
 	test_parse();
+	test_parse_repeatable();
 	test_cells();
 	test_ellipsize();
 	test_argv_json();
