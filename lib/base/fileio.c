@@ -162,18 +162,23 @@ int fileio_write_atomic(const char *path, const void *data, size_t len, mode_t m
 	return fileio_fsync_dir(dir);
 }
 
+ssize_t fileio_read_retry(int fd, void *data, size_t len)
+{
+	ssize_t n;
+	do
+		n = read(fd, data, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
 /* Read the open fd to EOF into out; out->limit applies (E2BIG). */
 int fileio_read_fd(int fd, struct buf *out)
 {
 	char chunk[READ_CHUNK];
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
+		ssize_t n = fileio_read_retry(fd, chunk, sizeof(chunk));
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
 		if (buf_append(out, chunk, (size_t)n) < 0)
 			return -1;
 	}

@@ -25,6 +25,9 @@ int fileio_read_file(const char *path, struct buf *out);
  * 0 or -1/errno. */
 int fileio_read_fd(int fd, struct buf *out);
 
+/* One read(2), retried on EINTR: the bytes read, 0 at EOF, or -1 with errno. */
+ssize_t fileio_read_retry(int fd, void *data, size_t len);
+
 /* write(2) until done, retrying EINTR and short writes. 0 or -1/errno. */
 int fileio_write_all(int fd, const void *data, size_t len);
 

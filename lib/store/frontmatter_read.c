@@ -1,12 +1,11 @@
 /* frontmatter_read.c: find the "+++" block of a message and parse its top-level TOML keys. */
 #include "store/frontmatter_read.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "base/fileio.h"
 #include "conf/toml_scan.h"
 
 #define HEAD_BLOCK 4096
@@ -187,13 +186,9 @@ int frontmatter_read_head(int fd, struct buf *out)
 	for (;;) {
 		if (buf_reserve(out, HEAD_BLOCK) < 0)
 			return -1;
-		ssize_t n = read(fd, out->data + out->len, HEAD_BLOCK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
+		ssize_t n = fileio_read_retry(fd, out->data + out->len, HEAD_BLOCK);
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
 		out->len += (size_t)n;
 		out->data[out->len] = '\0';
 		if (out->len >= 4 && memcmp(out->data, "+++\n", 4) != 0)
