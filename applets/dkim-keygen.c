@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "applets.h"
 #include "cli/cli.h"
 #include "cli/cli_opt.h"
@@ -114,7 +115,7 @@ static int keygen(const char *selector_flag, int force)
 	else
 		rc = EXIT_OK;
 	struct buf spki = BUF_INIT;
-	char err[DKIM_KEYFILE_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	if (rc == EXIT_OK && !force && access(private_path, F_OK) == 0) {
 		fprintf(stderr, "Warning: DKIM keys already exist. Use --force to overwrite.\n");
 		rc = dkim_keyfile_read_public(public_path, &spki, err) < 0 ? EXIT_ERR : EXIT_OK;

@@ -261,9 +261,9 @@ static int direct_create(const struct hk_ctx *c, const struct hk_args *a, const 
 {
 	struct hook d;
 	struct ops_result r = {"", ""};
-	char why[512];
+	char why[ERR_SIZE];
 	memset(&d, 0, sizeof(d));
-	if (hook_body_decode(body, strlen(body), &d, why, sizeof(why)) < 0) {
+	if (hook_body_decode(body, strlen(body), &d, why) < 0) {
 		ops_fail(&r, "PROTOCOL", "%s", why);
 	} else {
 		d.event = h->event;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/err.h"
 #include "applets.h"
 #include "cli/cli.h"
 #include "base/run_program.h"
@@ -52,7 +53,7 @@ static int journal(const char *lines, int follow)
 static int log_files(long n)
 {
 	struct buf out = BUF_INIT;
-	char err[SERVICE_LOG_ERR_SIZE];
+	char err[ERR_SIZE];
 	int rc = service_log_tail(n, &out, err);
 	if (rc == 0)
 		fwrite(out.data ? out.data : "", 1, out.len, stdout);

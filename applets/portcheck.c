@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "applets.h"
 #include "cli/cli.h"
 #include "cli/cli_table.h"
@@ -36,7 +37,7 @@
  * here), else the default; normalized. 0, or -1 after printing the error. */
 static int pick_verify_host(const char *flag, char out[VERIFY_HOST_MAX])
 {
-	char path[AIMX_PATH_MAX], err[PORTCHECK_ERR_SIZE];
+	char path[AIMX_PATH_MAX], err[ERR_SIZE];
 	struct config cfg = {0};
 	struct config_report rep = {0};
 	int have_cfg = !flag && paths_config_file(path, sizeof(path)) == 0 &&

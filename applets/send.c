@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "cli/cli_opt.h"
 #include "cli/cli_table.h"
 #include "control/aimx_client.h"
@@ -92,7 +93,7 @@ static int report(const struct send_args *a, const struct aimx_response *resp)
 static int submit(const struct send_args *a, struct buf *msg)
 {
 	struct aimx_response resp;
-	char err[512];
+	char err[ERR_SIZE];
 	int sys_errno = 0, rc;
 	switch (aimx_client_send(msg, a->text_only, a->html, &resp, err, &sys_errno)) {
 	case AIMX_CALL_OK:
@@ -125,7 +126,7 @@ static int send_parsed(const struct send_args *a)
 	                             a->body,     a->reply_to,   a->references,
 	                             (const char *const *)a->attachments.v, a->attachments.n};
 	struct buf msg = BUF_INIT;
-	char err[COMPOSE_ERR_MAX];
+	char err[ERR_SIZE];
 	if (compose_message(&in, &msg, err) < 0) {
 		fprintf(stderr, "Error: %s\n", err);
 		buf_free(&msg);

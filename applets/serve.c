@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/err.h"
 #include "applets.h"
 #include "base/fileio.h"
 #include "cli/cli.h"
@@ -81,7 +82,7 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 /* Explicit files must load; the default ones only enable STARTTLS when present. */
 static int load_tls(const struct serve_opts *o, struct tls_creds *creds, int *enabled)
 {
-	char err[TLS_ERR_SIZE];
+	char err[ERR_SIZE];
 	int explicit = o->tls_cert || o->tls_key;
 	const char *cert = o->tls_cert ? o->tls_cert : DEFAULT_TLS_CERT;
 	const char *key = o->tls_key ? o->tls_key : DEFAULT_TLS_KEY;
@@ -99,8 +100,8 @@ static int load_tls(const struct serve_opts *o, struct tls_creds *creds, int *en
 static int prepare_dev(struct serve_opts *o, char *config_path, size_t size)
 {
 	struct dev_env env;
-	char err[512];
-	if (dev_env_prepare(o->dev_dir, &env, err, sizeof(err)) < 0) {
+	char err[ERR_SIZE];
+	if (dev_env_prepare(o->dev_dir, &env, err) < 0) {
 		cli_error("%s", err);
 		return -1;
 	}
@@ -146,10 +147,10 @@ static void warn_test_env(void)
 /* Open SMTP, then the AIMX/1 socket (which refuses when another daemon answers). */
 static int open_listeners(const struct serve_opts *o, struct daemon *srv)
 {
-	char err[512];
-	srv->listen_fd = smtp_listen(o->bind, err, sizeof(err));
+	char err[ERR_SIZE];
+	srv->listen_fd = smtp_listen(o->bind, err);
 	if (srv->listen_fd >= 0)
-		srv->uds_fd = control_listen(err, sizeof(err));
+		srv->uds_fd = control_listen(err);
 	if (srv->listen_fd < 0 || srv->uds_fd < 0) {
 		cli_error("%s", err);
 		return -1;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "applets.h"
 #include "cli/cli.h"
 #include "cli/cli_daemon.h"
@@ -52,7 +53,7 @@ static void remove_binary(const char *exe, int *removed)
 
 static int uninstall(int yes)
 {
-	char exe[PATH_MAX], data_dir[AIMX_PATH_MAX], err[SERVICE_ERR_SIZE];
+	char exe[PATH_MAX], data_dir[AIMX_PATH_MAX], err[ERR_SIZE];
 	int have_exe = service_exe_path(exe, sizeof(exe)) == 0;
 	data_dir_for_hint(data_dir, sizeof(data_dir));
 	printf("\n");

@@ -22,7 +22,7 @@ int cli_config_try_load(struct config *cfg, char path[AIMX_PATH_MAX])
 
 enum cli_call_result cli_call(const struct aimx_request *req, struct aimx_response *resp)
 {
-	char err[512];
+	char err[ERR_SIZE];
 	int sys_errno;
 	switch (aimx_client_call(req, resp, err, &sys_errno)) {
 	case AIMX_CALL_OK:

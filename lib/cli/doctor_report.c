@@ -1,5 +1,6 @@
 /* doctor_report.c: the Configuration, Mailboxes, Ownership and DNS sections of `aimx doctor`. */
 #include "cli/cli_table.h"
+#include "base/err.h"
 #include "cli/doctor.h"
 
 #include <cJSON.h>
@@ -185,7 +186,7 @@ int doctor_print_ownership(const struct config *cfg)
 /* The DKIM TXT value of <config>/dkim/public.key, or NULL when there is none. Malloc'd. */
 static char *local_dkim_value(void)
 {
-	char path[AIMX_PATH_MAX], err[DKIM_KEYFILE_ERR_SIZE];
+	char path[AIMX_PATH_MAX], err[ERR_SIZE];
 	struct buf spki = BUF_INIT, value = BUF_INIT;
 	char *out = NULL;
 	if (paths_dkim_public_key(path, sizeof(path)) == 0 && access(path, F_OK) == 0 &&

@@ -36,7 +36,7 @@ static void probe_version(struct version_probe *p)
 {
 	struct aimx_request req = {.verb = AIMX_VERSION};
 	struct aimx_response resp = {0};
-	char err[512];
+	char err[ERR_SIZE];
 	int sys_errno = 0;
 	enum aimx_call_status st = aimx_client_call(&req, &resp, err, &sys_errno);
 	cJSON *o = st == AIMX_CALL_OK && resp.ok && resp.json.data

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/clock.h"
 #include "base/fileio.h"
 #include "net/http_get.h"
@@ -133,18 +134,15 @@ struct reader {
 };
 
 /* One whole SMTP reply within timeout_ms; 0, or -1 with err. */
-static int read_reply(struct reader *rd, struct smtp_reply *r, int timeout_ms,
-                      char err[PORTCHECK_ERR_SIZE])
+static int read_reply(struct reader *rd, struct smtp_reply *r, int timeout_ms, char err[ERR_SIZE])
 {
 	int64_t end = clock_monotonic_ms() + timeout_ms;
 	smtp_client_reply_reset(r);
 	for (;;) {
 		while (rd->pos < rd->len) {
 			int rc = smtp_client_reply_feed(r, rd->buf[rd->pos++]);
-			if (rc < 0) {
-				snprintf(err, PORTCHECK_ERR_SIZE, "the server's reply is not SMTP");
-				return -1;
-			}
+			if (rc < 0)
+				return err_set(err, "the server's reply is not SMTP");
 			if (rc > 0)
 				return 0;
 		}
@@ -154,53 +152,41 @@ static int read_reply(struct reader *rd, struct smtp_reply *r, int timeout_ms,
 		if (prc < 0 && errno == EINTR)
 			continue;
 		ssize_t n = prc > 0 ? read(rd->fd, rd->buf, sizeof(rd->buf)) : -1;
-		if (n <= 0) {
-			snprintf(err, PORTCHECK_ERR_SIZE, "%s",
-			         prc == 0 ? "timed out waiting for the server"
-			         : n == 0 ? "the server closed the connection"
-			                  : strerror(errno));
-			return -1;
-		}
+		if (n <= 0)
+			return err_set(err, "%s",
+			               prc == 0 ? "timed out waiting for the server"
+			               : n == 0 ? "the server closed the connection"
+			                        : strerror(errno));
 		rd->len = (size_t)n;
 		rd->pos = 0;
 	}
 }
 
 /* Sends cmd (if any), reads the reply, wants `code`. */
-static int step(struct reader *rd, const char *cmd, int code, const char *what,
-                char err[PORTCHECK_ERR_SIZE])
+static int step(struct reader *rd, const char *cmd, int code, const char *what, char err[ERR_SIZE])
 {
 	struct smtp_reply r;
-	char rerr[PORTCHECK_ERR_SIZE];
-	if (cmd && fileio_write_all(rd->fd, cmd, strlen(cmd)) < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "sending %s: %s", what, strerror(errno));
-		return -1;
-	}
-	if (read_reply(rd, &r, PORTCHECK_TIMEOUT_MS, rerr) < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "%.40s: %.200s", what, rerr);
-		return -1;
-	}
-	if (r.code != code) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "%s: expected %d, got %d %.180s", what, code,
-		         r.code, r.text);
-		return -1;
-	}
+	char rerr[ERR_SIZE];
+	if (cmd && fileio_write_all(rd->fd, cmd, strlen(cmd)) < 0)
+		return err_set(err, "sending %s: %s", what, strerror(errno));
+	if (read_reply(rd, &r, PORTCHECK_TIMEOUT_MS, rerr) < 0)
+		return err_set(err, "%.40s: %.200s", what, rerr);
+	if (r.code != code)
+		return err_set(err, "%s: expected %d, got %d %.180s", what, code, r.code, r.text);
 	return 0;
 }
 
-int portcheck_outbound(const char *host, unsigned port, char err[PORTCHECK_ERR_SIZE])
+int portcheck_outbound(const char *host, unsigned port, char err[ERR_SIZE])
 {
-	char cerr[TCP_CONNECT_ERR_SIZE];
+	char cerr[ERR_SIZE];
 	struct reader rd = {.fd = tcp_connect_host(host, port, PORTCHECK_TIMEOUT_MS, cerr)};
-	if (rd.fd < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "%s", cerr);
-		return -1;
-	}
+	if (rd.fd < 0)
+		return err_set(err, "%s", cerr);
 	int rc = step(&rd, NULL, 220, "greeting", err);
 	if (rc == 0)
 		rc = step(&rd, "EHLO aimx\r\n", 250, "EHLO", err);
 	if (rc == 0 && fileio_write_all(rd.fd, "QUIT\r\n", 6) < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "sending QUIT: %s", strerror(errno));
+		err_set(err, "sending QUIT: %s", strerror(errno));
 		rc = -1;
 	}
 	close(rd.fd);
@@ -342,12 +328,12 @@ static int bind_one(int family, unsigned port)
 	return fd;
 }
 
-int portcheck_listener_start(struct portcheck_listener *l, unsigned port, char err[PORTCHECK_ERR_SIZE])
+int portcheck_listener_start(struct portcheck_listener *l, unsigned port, char err[ERR_SIZE])
 {
 	l->pid = 0;
 	l->fd[0] = bind_one(AF_INET, port);
 	if (l->fd[0] < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "cannot bind port %u: %s", port, strerror(errno));
+		err_set(err, "cannot bind port %u: %s", port, strerror(errno));
 		l->fd[1] = -1;
 		return -1;
 	}
@@ -355,7 +341,7 @@ int portcheck_listener_start(struct portcheck_listener *l, unsigned port, char e
 	fflush(NULL);
 	pid_t parent = getpid(), pid = fork();
 	if (pid < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "fork: %s", strerror(errno));
+		err_set(err, "fork: %s", strerror(errno));
 		portcheck_listener_stop(l);
 		return -1;
 	}
@@ -382,57 +368,49 @@ void portcheck_listener_stop(struct portcheck_listener *l)
 
 /* ---- inbound ---- */
 
-int portcheck_inbound(const char *verify_host, char err[PORTCHECK_ERR_SIZE])
+int portcheck_inbound(const char *verify_host, char err[ERR_SIZE])
 {
-	char url[VERIFY_HOST_MAX + 8], herr[HTTP_ERR_SIZE];
+	char url[VERIFY_HOST_MAX + 8], herr[ERR_SIZE];
 	struct buf body = BUF_INIT;
 	int status = 0;
 	snprintf(url, sizeof(url), "%s/probe", verify_host);
-	if (http_get(url, INBOUND_TIMEOUT_MS, &status, &body, herr) < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "%.80s: %.160s", url, herr);
-		return -1;
-	}
+	if (http_get(url, INBOUND_TIMEOUT_MS, &status, &body, herr) < 0)
+		return err_set(err, "%.80s: %.160s", url, herr);
 	const char *b = body.data ? body.data : "";
 	int reachable = status == 200 && (strstr(b, "\"reachable\":true") != NULL ||
 	                                  strstr(b, "\"reachable\": true") != NULL);
 	if (!reachable)
-		snprintf(err, PORTCHECK_ERR_SIZE, "%.80s answered %d: %.120s", url, status, b);
+		err_set(err, "%.80s answered %d: %.120s", url, status, b);
 	buf_free(&body);
 	return reachable ? 0 : 1;
 }
 
 /* ---- verify host and ports ---- */
 
-int portcheck_verify_host_normalize(const char *in, char out[VERIFY_HOST_MAX], char err[PORTCHECK_ERR_SIZE])
+int portcheck_verify_host_normalize(const char *in, char out[VERIFY_HOST_MAX], char err[ERR_SIZE])
 {
 	size_t n = strlen(in);
 	while (n && in[n - 1] == '/')
 		n--;
-	if (n == 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "verify-host cannot be empty");
-		return -1;
-	}
-	if (n >= VERIFY_HOST_MAX) {
-		snprintf(err, PORTCHECK_ERR_SIZE, "verify-host is too long");
-		return -1;
-	}
+	if (n == 0)
+		return err_set(err, "verify-host cannot be empty");
+	if (n >= VERIFY_HOST_MAX)
+		return err_set(err, "verify-host is too long");
 	memcpy(out, in, n);
 	out[n] = '\0';
 	struct http_url u;
-	char herr[HTTP_ERR_SIZE];
-	if (http_get_parse_url(out, &u, herr) < 0) {
-		snprintf(err, PORTCHECK_ERR_SIZE,
-		         "verify-host must be an http:// or https:// URL (got: %.120s): %.60s", out,
-		         herr);
-		return -1;
-	}
+	char herr[ERR_SIZE];
+	if (http_get_parse_url(out, &u, herr) < 0)
+		return err_set(
+		    err, "verify-host must be an http:// or https:// URL (got: %.120s): %.60s", out,
+		    herr);
 	return 0;
 }
 
 int portcheck_verify_host_name(const char *verify_host, char host[256])
 {
 	struct http_url u;
-	char herr[HTTP_ERR_SIZE];
+	char herr[ERR_SIZE];
 	if (http_get_parse_url(verify_host, &u, herr) < 0)
 		return -1;
 	snprintf(host, 256, "%s", u.host);

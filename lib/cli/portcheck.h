@@ -3,10 +3,10 @@
 #ifndef AIMX_PORTCHECK_H
 #define AIMX_PORTCHECK_H
 
+#include "base/err.h"
 #include <stddef.h>
 
 #define PORTCHECK_WHO_SIZE   128
-#define PORTCHECK_ERR_SIZE   256
 #define PORTCHECK_TIMEOUT_MS 10000
 
 /* Who listens on TCP `port` (IPv4 or IPv6, any address), read from /proc/net/tcp{,6}
@@ -18,7 +18,7 @@ int portcheck_port_owner(unsigned port, char who[PORTCHECK_WHO_SIZE]);
 /* Opens TCP to host:port (an IP literal, or a name resolved with lib/net/dns.h: A then AAAA)
  * within 10 s, needs a 220 greeting, sends "EHLO aimx", reads up to the "250 " line, sends
  * QUIT. 0, or -1 with err. */
-int portcheck_outbound(const char *host, unsigned port, char err[PORTCHECK_ERR_SIZE]);
+int portcheck_outbound(const char *host, unsigned port, char err[ERR_SIZE]);
 
 /* A temporary SMTP responder while the inbound probe runs. */
 struct portcheck_listener {
@@ -29,7 +29,7 @@ struct portcheck_listener {
 /* Binds TCP `port` on 0.0.0.0 and [::] (IPv6-only; one of the two is enough) and forks a child
  * that answers each connection: "220 localhost ESMTP aimx", EHLO/HELO -> 250, QUIT -> 221 and
  * close, anything else -> 502. 0, or -1 with err (for instance EADDRINUSE). */
-int portcheck_listener_start(struct portcheck_listener *l, unsigned port, char err[PORTCHECK_ERR_SIZE]);
+int portcheck_listener_start(struct portcheck_listener *l, unsigned port, char err[ERR_SIZE]);
 
 /* Stops the child (the port is free once this returns). */
 void portcheck_listener_stop(struct portcheck_listener *l);
@@ -37,14 +37,14 @@ void portcheck_listener_stop(struct portcheck_listener *l);
 /* Asks the verify service to connect back to our port 25: GET <verify_host>/probe (60 s,
  * https verified against the CA bundle). 0 when the answer holds "reachable":true, 1 when
  * the service answered otherwise (detail in err), -1 when it could not be asked (err). */
-int portcheck_inbound(const char *verify_host, char err[PORTCHECK_ERR_SIZE]);
+int portcheck_inbound(const char *verify_host, char err[ERR_SIZE]);
 
 #define VERIFY_HOST_DEFAULT "https://check.aimx.email"
 #define VERIFY_HOST_MAX     1024
 
 /* A verify host as upstream takes it: http:// or https:// with a host, trailing '/' removed.
  * 0, or -1 with err. */
-int portcheck_verify_host_normalize(const char *in, char out[VERIFY_HOST_MAX], char err[PORTCHECK_ERR_SIZE]);
+int portcheck_verify_host_normalize(const char *in, char out[VERIFY_HOST_MAX], char err[ERR_SIZE]);
 
 /* The host part of a normalized verify host: the outbound check connects to its port 25. */
 int portcheck_verify_host_name(const char *verify_host, char host[256]);

@@ -3,13 +3,14 @@
 
 #include <stdio.h>
 
+#include "base/err.h"
 #include "cli/cli.h"
 #include "cli/portcheck.h"
 #include "cli/setup_ui.h"
 
 int portcheck_report_outbound(const char *verify_host)
 {
-	char host[256] = "", err[PORTCHECK_ERR_SIZE] = "";
+	char host[256] = "", err[ERR_SIZE] = "";
 	unsigned port = portcheck_outbound_port();
 	printf("  Outbound port 25... ");
 	fflush(stdout);
@@ -28,7 +29,7 @@ int portcheck_report_outbound(const char *verify_host)
 
 static int inbound(const char *verify_host)
 {
-	char err[PORTCHECK_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	printf("  Inbound port 25... ");
 	fflush(stdout);
 	int rc = portcheck_inbound(verify_host, err);
@@ -47,7 +48,7 @@ static int inbound(const char *verify_host)
 int portcheck_report_inbound(const char *verify_host, unsigned port, int aimx_listens)
 {
 	struct portcheck_listener l;
-	char err[PORTCHECK_ERR_SIZE];
+	char err[ERR_SIZE];
 	if (aimx_listens)
 		return inbound(verify_host);
 	if (portcheck_listener_start(&l, port, err) < 0) {

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "base/run_program.h"
 #include "service_units.h"
@@ -93,28 +94,24 @@ static int fill(const char *tpl, const char *const names[], const char *const va
 }
 
 int service_render(enum init_system init, const char *exe, const char *data_dir,
-                   const char *config_dir, struct buf *out, char err[SERVICE_ERR_SIZE])
+                   const char *config_dir, struct buf *out, char err[ERR_SIZE])
 {
 	const char *const names[] = {"@EXE@", "@DATA_DIR@", "@CONFIG_DIR@"};
 	const char *const values[] = {exe, data_dir, config_dir};
 	for (size_t k = 0; k < 3; k++)
 		if (!path_safe(values[k])) {
 			snprintf(
-			    err, SERVICE_ERR_SIZE,
+			    err, ERR_SIZE,
 			    "cannot write '%.100s' into a service file: it must be an absolute "
 			    "path without spaces, quotes, '\\', '$', '%%' or '`'",
 			    values[k]);
 			return -1;
 		}
-	if (init == INIT_UNKNOWN) {
-		snprintf(err, SERVICE_ERR_SIZE, "no init system to write a service file for");
-		return -1;
-	}
+	if (init == INIT_UNKNOWN)
+		return err_set(err, "no init system to write a service file for");
 	const char *tpl = init == INIT_SYSTEMD ? EMBED_AIMX_SERVICE : EMBED_AIMX_OPENRC;
-	if (fill(tpl, names, values, 3, out) < 0) {
-		snprintf(err, SERVICE_ERR_SIZE, "out of memory");
-		return -1;
-	}
+	if (fill(tpl, names, values, 3, out) < 0)
+		return err_set(err, "out of memory");
 	return 0;
 }
 
@@ -138,18 +135,16 @@ int service_ctl(int quiet, const char *tool, ...)
 }
 
 static int write_unit(enum init_system init, const char *path, const struct buf *text,
-                      char err[SERVICE_ERR_SIZE])
+                      char err[ERR_SIZE])
 {
 	mode_t mode = init == INIT_SYSTEMD ? 0644 : 0755;
-	if (fileio_write_atomic(path, text->data, text->len, mode, 0, 0) < 0) {
-		snprintf(err, SERVICE_ERR_SIZE, "cannot write %.200s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (fileio_write_atomic(path, text->data, text->len, mode, 0, 0) < 0)
+		return err_set(err, "cannot write %.200s: %s", path, strerror(errno));
 	return 0;
 }
 
 /* Register and restart; only the restart decides success (upstream ignores the others). */
-static int start_unit(enum init_system init, char err[SERVICE_ERR_SIZE])
+static int start_unit(enum init_system init, char err[ERR_SIZE])
 {
 	int rc;
 	if (init == INIT_SYSTEMD) {
@@ -162,26 +157,24 @@ static int start_unit(enum init_system init, char err[SERVICE_ERR_SIZE])
 		rc = service_ctl(0, "rc-service", "aimx", "restart", NULL);
 	}
 	if (rc != 0)
-		snprintf(err, SERVICE_ERR_SIZE, "Failed to restart aimx (%s)",
-		         init == INIT_SYSTEMD ? "systemctl restart aimx"
-		                              : "rc-service aimx restart");
+		err_set(err, "Failed to restart aimx (%s)",
+		        init == INIT_SYSTEMD ? "systemctl restart aimx"
+		                             : "rc-service aimx restart");
 	return rc == 0 ? 0 : -1;
 }
 
 int service_install(enum init_system init, const char *exe, const char *data_dir,
-                    const char *config_dir, char err[SERVICE_ERR_SIZE])
+                    const char *config_dir, char err[ERR_SIZE])
 {
 	char path[PATH_MAX];
 	struct buf text = BUF_INIT;
-	if (init == INIT_UNKNOWN) {
-		snprintf(err, SERVICE_ERR_SIZE,
-		         "Could not detect init system (systemd or OpenRC). Start aimx serve "
-		         "manually.");
-		return -1;
-	}
+	if (init == INIT_UNKNOWN)
+		return err_set(err,
+		               "Could not detect init system (systemd or OpenRC). Start aimx serve "
+		               "manually.");
 	int rc = service_unit_path(init, path, sizeof(path));
 	if (rc < 0)
-		snprintf(err, SERVICE_ERR_SIZE, "service file path: %s", strerror(errno));
+		err_set(err, "service file path: %s", strerror(errno));
 	if (rc == 0)
 		rc = service_render(init, exe, data_dir, config_dir, &text, err);
 	if (rc == 0)
@@ -199,21 +192,19 @@ int service_is_running(enum init_system init)
 	return 0;
 }
 
-int service_remove(enum init_system init, char err[SERVICE_ERR_SIZE])
+int service_remove(enum init_system init, char err[ERR_SIZE])
 {
 	char path[PATH_MAX];
 	struct stat st;
 	if (init == INIT_UNKNOWN) {
 		snprintf(
-		    err, SERVICE_ERR_SIZE,
+		    err, ERR_SIZE,
 		    "Could not detect init system (systemd or OpenRC). Remove " SYSTEMD_UNIT_DIR
 		    "/aimx.service or " OPENRC_SCRIPT_DIR "/aimx manually.");
 		return -1;
 	}
-	if (service_unit_path(init, path, sizeof(path)) < 0) {
-		snprintf(err, SERVICE_ERR_SIZE, "service file path: %s", strerror(errno));
-		return -1;
-	}
+	if (service_unit_path(init, path, sizeof(path)) < 0)
+		return err_set(err, "service file path: %s", strerror(errno));
 	if (lstat(path, &st) < 0 && errno == ENOENT)
 		return 1;
 	if (init == INIT_SYSTEMD) {
@@ -223,10 +214,8 @@ int service_remove(enum init_system init, char err[SERVICE_ERR_SIZE])
 		service_ctl(1, "rc-service", "aimx", "stop", NULL);
 		service_ctl(1, "rc-update", "del", "aimx", "default", NULL);
 	}
-	if (unlink(path) < 0) {
-		snprintf(err, SERVICE_ERR_SIZE, "cannot remove %.200s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (unlink(path) < 0)
+		return err_set(err, "cannot remove %.200s: %s", path, strerror(errno));
 	if (init == INIT_SYSTEMD) {
 		service_ctl(1, "systemctl", "daemon-reload", NULL);
 		service_ctl(1, "systemctl", "reset-failed", "aimx", NULL);

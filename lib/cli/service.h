@@ -4,9 +4,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/buf.h"
-
-#define SERVICE_ERR_SIZE 256
 
 enum init_system { INIT_UNKNOWN = 0, INIT_SYSTEMD, INIT_OPENRC };
 
@@ -25,13 +24,13 @@ int service_unit_path(enum init_system init, char *out, size_t outsz);
  * '\\', '$', '%' and control characters (neither format can quote them safely).
  * 0, or -1 with err. */
 int service_render(enum init_system init, const char *exe, const char *data_dir,
-                   const char *config_dir, struct buf *out, char err[SERVICE_ERR_SIZE]);
+                   const char *config_dir, struct buf *out, char err[ERR_SIZE]);
 
 /* Write the rendered unit (0644) or script (0755) atomically, then register and restart
  * it: systemd: daemon-reload, enable aimx, reset-failed aimx, restart aimx; OpenRC:
  * rc-update add aimx default, rc-service aimx restart. 0, or -1 with err. */
 int service_install(enum init_system init, const char *exe, const char *data_dir,
-                    const char *config_dir, char err[SERVICE_ERR_SIZE]);
+                    const char *config_dir, char err[ERR_SIZE]);
 
 /* `systemctl is-active --quiet aimx` or `rc-service aimx status` succeeds: 1, else 0. */
 int service_is_running(enum init_system init);
@@ -39,7 +38,7 @@ int service_is_running(enum init_system init);
 /* Stop and unregister the service and delete its unit (systemd: stop, disable, remove,
  * daemon-reload, reset-failed; OpenRC: stop, rc-update del aimx default, remove). 0 when
  * removed, 1 when no unit was installed (nothing done), -1 with err. */
-int service_remove(enum init_system init, char err[SERVICE_ERR_SIZE]);
+int service_remove(enum init_system init, char err[ERR_SIZE]);
 
 /* Connect to 127.0.0.1:port every 500 ms for up to 5 s: 0 once it accepts, else -1. */
 int service_wait_listening(unsigned port);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "conf/config.h"
 #include "base/fileio.h"
 #include "base/paths.h"
@@ -70,7 +71,7 @@ static int tail_lines(const struct buf *text, long n, struct buf *out)
 	return text->data[end - 1] == '\n' ? 0 : buf_append_char(out, '\n');
 }
 
-int service_log_tail(long n, struct buf *out, char err[SERVICE_LOG_ERR_SIZE])
+int service_log_tail(long n, struct buf *out, char err[ERR_SIZE])
 {
 	char dir[AIMX_PATH_MAX], messages[AIMX_PATH_MAX];
 	struct buf text = BUF_INIT;
@@ -78,15 +79,14 @@ int service_log_tail(long n, struct buf *out, char err[SERVICE_LOG_ERR_SIZE])
 	snprintf(messages, sizeof(messages), "%s/messages", log_root());
 	read_log_dir(dir, &text);
 	if (text.len == 0 && fileio_read_file(messages, &text) < 0) {
-		snprintf(err, SERVICE_LOG_ERR_SIZE,
-		         "no log source found for unit 'aimx': checked %.200s/*.log and %.200s",
-		         dir, messages);
+		err_set(err, "no log source found for unit 'aimx': checked %.200s/*.log and %.200s",
+		        dir, messages);
 		buf_free(&text);
 		return -1;
 	}
 	int rc = tail_lines(&text, n, out);
 	if (rc < 0)
-		snprintf(err, SERVICE_LOG_ERR_SIZE, "out of memory");
+		err_set(err, "out of memory");
 	buf_free(&text);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "cli/cli.h"
 #include "conf/config.h"
@@ -100,7 +101,7 @@ static void welcome(void)
 /* --verify-host, else the config's verify_host, else the default; normalized. */
 static int pick_verify_host(const char *flag, const char *from_config, char out[VERIFY_HOST_MAX])
 {
-	char err[PORTCHECK_ERR_SIZE];
+	char err[ERR_SIZE];
 	const char *host = flag ? flag : from_config ? from_config : VERIFY_HOST_DEFAULT;
 	if (portcheck_verify_host_normalize(host, out, err) < 0) {
 		cli_error("%s", err);
@@ -153,7 +154,7 @@ static int make_dir(char dir[PATH_MAX], mode_t mode, int force_mode)
 
 static int step_domain(struct setup_state *s, const struct setup_opts *o)
 {
-	char why[SETUP_ERR_SIZE], err[DKIM_KEYFILE_ERR_SIZE], cert[PATH_MAX], key[PATH_MAX];
+	char why[ERR_SIZE], err[ERR_SIZE], cert[PATH_MAX], key[PATH_MAX];
 	if (o->domain && setup_domain_check(o->domain, why) < 0) {
 		cli_error("%s", why);
 		return -1;
@@ -188,7 +189,7 @@ static int step_domain(struct setup_state *s, const struct setup_opts *o)
 
 static int step_tls(const struct setup_state *s)
 {
-	char cert[PATH_MAX], key[PATH_MAX], dir[PATH_MAX], err[X509_ERR_SIZE];
+	char cert[PATH_MAX], key[PATH_MAX], dir[PATH_MAX], err[ERR_SIZE];
 	tls_paths(cert, key);
 	if (file_exists(cert)) {
 		printf("\nTLS certificate already exists.\n");
@@ -216,7 +217,7 @@ static int noninteractive_env(void)
 /* 1 when the trust step ran, 0 when skipped (a config exists), -1 on error. */
 static int step_trust(struct setup_state *s, const struct setup_opts *o)
 {
-	char why[SETUP_ERR_SIZE];
+	char why[ERR_SIZE];
 	if (s->have_config) {
 		printf("\nExisting trust policy preserved.\n");
 		if (o->trusted_senders)
@@ -246,7 +247,7 @@ static int step_trust(struct setup_state *s, const struct setup_opts *o)
 
 static int catchall_user(void)
 {
-	char err[SETUP_USER_ERR_SIZE];
+	char err[ERR_SIZE];
 	int created;
 	const char *user = setup_catchall_user(), *home = setup_catchall_home();
 	printf("\n");
@@ -265,7 +266,7 @@ static int catchall_user(void)
 
 static int write_config(const struct setup_state *s)
 {
-	char err[SETUP_ERR_SIZE];
+	char err[ERR_SIZE];
 	int changed = 0;
 	struct setup_config_new n = {s->domain, s->data_dir, s->selector,
 	                             s->trust,  &s->senders, setup_catchall_user()};
@@ -285,7 +286,7 @@ static int mailbox_dirs(const struct setup_state *s)
 {
 	struct config cfg;
 	struct config_report rep = {0};
-	char err[SETUP_ERR_SIZE];
+	char err[ERR_SIZE];
 	int rc = config_load(s->config_path, &cfg, &rep);
 	config_report_print(&rep, stderr);
 	config_report_free(&rep);
@@ -300,7 +301,7 @@ static int mailbox_dirs(const struct setup_state *s)
 
 static int start_service(const struct setup_state *s)
 {
-	char exe[PATH_MAX], err[SERVICE_ERR_SIZE];
+	char exe[PATH_MAX], err[ERR_SIZE];
 	printf("\nStarting aimx serve (%s)...\n", service_init_name(s->init));
 	if (service_exe_path(exe, sizeof(exe)) < 0) {
 		cli_error("cannot resolve current executable path: %s. Re-run `sudo aimx setup` "

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "base/owner.h"
 #include "conf/config_load.h"
@@ -20,39 +21,27 @@
 
 #define LABEL_MAX 63
 
-static int label_check(const char *label, size_t len, char why[SETUP_ERR_SIZE])
+static int label_check(const char *label, size_t len, char why[ERR_SIZE])
 {
-	if (len == 0 || len > LABEL_MAX) {
-		snprintf(why, SETUP_ERR_SIZE, "Invalid domain label: '%.*s'", (int)len, label);
-		return -1;
-	}
-	if (label[0] == '-' || label[len - 1] == '-') {
-		snprintf(why, SETUP_ERR_SIZE,
-		         "Domain label must not start or end with a hyphen: '%.*s'", (int)len,
-		         label);
-		return -1;
-	}
+	if (len == 0 || len > LABEL_MAX)
+		return err_set(why, "Invalid domain label: '%.*s'", (int)len, label);
+	if (label[0] == '-' || label[len - 1] == '-')
+		return err_set(why, "Domain label must not start or end with a hyphen: '%.*s'",
+		               (int)len, label);
 	for (size_t k = 0; k < len; k++)
-		if (!isalnum((unsigned char)label[k]) && label[k] != '-') {
-			snprintf(why, SETUP_ERR_SIZE,
-			         "Domain label contains invalid characters: '%.*s'", (int)len,
-			         label);
-			return -1;
-		}
+		if (!isalnum((unsigned char)label[k]) && label[k] != '-')
+			return err_set(why, "Domain label contains invalid characters: '%.*s'",
+			               (int)len, label);
 	return 0;
 }
 
-int setup_domain_check(const char *domain, char why[SETUP_ERR_SIZE])
+int setup_domain_check(const char *domain, char why[ERR_SIZE])
 {
 	size_t n = strlen(domain), dots = 0;
-	if (n == 0) {
-		snprintf(why, SETUP_ERR_SIZE, "Domain must not be empty");
-		return -1;
-	}
-	if (n > SETUP_DOMAIN_MAX) {
-		snprintf(why, SETUP_ERR_SIZE, "Domain exceeds maximum length of 253 characters");
-		return -1;
-	}
+	if (n == 0)
+		return err_set(why, "Domain must not be empty");
+	if (n > SETUP_DOMAIN_MAX)
+		return err_set(why, "Domain exceeds maximum length of 253 characters");
 	for (const char *p = domain;; dots++) {
 		const char *dot = strchr(p, '.');
 		size_t len = dot ? (size_t)(dot - p) : strlen(p);
@@ -62,55 +51,46 @@ int setup_domain_check(const char *domain, char why[SETUP_ERR_SIZE])
 			break;
 		p = dot + 1;
 	}
-	if (dots < 1) {
-		snprintf(why, SETUP_ERR_SIZE,
-		         "Domain must have at least two labels (e.g. example.com)");
-		return -1;
-	}
+	if (dots < 1)
+		return err_set(why, "Domain must have at least two labels (e.g. example.com)");
 	return 0;
 }
 
-int setup_sender_check(const char *entry, char why[SETUP_ERR_SIZE])
+int setup_sender_check(const char *entry, char why[ERR_SIZE])
 {
 	const char *at = strchr(entry, '@');
 	size_t ats = 0;
 	for (const char *p = entry; *p; p++)
 		ats += *p == '@';
 	if (!entry[0])
-		snprintf(why, SETUP_ERR_SIZE, "empty entry");
+		err_set(why, "empty entry");
 	else if (ats != 1)
-		snprintf(why, SETUP_ERR_SIZE, "expected exactly one '@', got %zu", ats);
+		err_set(why, "expected exactly one '@', got %zu", ats);
 	else if (at == entry)
-		snprintf(why, SETUP_ERR_SIZE, "empty local part before '@'");
+		err_set(why, "empty local part before '@'");
 	else if (!at[1])
-		snprintf(why, SETUP_ERR_SIZE, "empty domain after '@'");
+		err_set(why, "empty domain after '@'");
 	else {
 		for (const char *p = entry; *p; p++)
-			if (!isalnum((unsigned char)*p) && !strchr("@.-_+*?", *p)) {
-				snprintf(why, SETUP_ERR_SIZE, "invalid character '%c'", *p);
-				return -1;
-			}
+			if (!isalnum((unsigned char)*p) && !strchr("@.-_+*?", *p))
+				return err_set(why, "invalid character '%c'", *p);
 		return 0;
 	}
 	return -1;
 }
 
-int setup_senders_parse(const char *line, struct strlist *out, char why[SETUP_ERR_SIZE])
+int setup_senders_parse(const char *line, struct strlist *out, char why[ERR_SIZE])
 {
 	const char *sep = ", \t\r\n\v\f";
 	for (const char *p = line + strspn(line, sep); *p; p += strspn(p, sep)) {
 		size_t len = strcspn(p, sep);
-		char entry[256], reason[SETUP_ERR_SIZE];
+		char entry[256], reason[ERR_SIZE];
 		snprintf(entry, sizeof(entry), "%.*s", (int)len, p);
-		if (len >= sizeof(entry) || setup_sender_check(entry, reason) < 0) {
-			snprintf(why, SETUP_ERR_SIZE, "invalid sender '%.200s': %.200s", entry,
-			         len >= sizeof(entry) ? "too long" : reason);
-			return -1;
-		}
-		if (strlist_push(out, entry) < 0) {
-			snprintf(why, SETUP_ERR_SIZE, "out of memory");
-			return -1;
-		}
+		if (len >= sizeof(entry) || setup_sender_check(entry, reason) < 0)
+			return err_set(why, "invalid sender '%.200s': %.200s", entry,
+			               len >= sizeof(entry) ? "too long" : reason);
+		if (strlist_push(out, entry) < 0)
+			return err_set(why, "out of memory");
 		p += len;
 	}
 	return 0;
@@ -132,7 +112,7 @@ static int add_catchall(struct config *cfg, const char *owner)
 	return m->name && m->owner && m->address ? 0 : -1;
 }
 
-static int write_new(const char *path, const struct buf *text, char err[SETUP_ERR_SIZE])
+static int write_new(const char *path, const struct buf *text, char err[ERR_SIZE])
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
 	int rc = fd < 0 ? -1 : 0;
@@ -149,7 +129,7 @@ static int write_new(const char *path, const struct buf *text, char err[SETUP_ER
 	if (rc == 0)
 		rc = fileio_fsync_parent(path);
 	if (rc < 0)
-		snprintf(err, SETUP_ERR_SIZE, "cannot create %.300s: %s", path, strerror(errno));
+		err_set(err, "cannot create %.300s: %s", path, strerror(errno));
 	return rc;
 }
 
@@ -167,20 +147,18 @@ static int fill_new(struct config *cfg, const struct setup_config_new *n)
 	return add_catchall(cfg, n->catchall_owner);
 }
 
-int setup_config_create(const char *path, const struct setup_config_new *n,
-                        char err[SETUP_ERR_SIZE])
+int setup_config_create(const char *path, const struct setup_config_new *n, char err[ERR_SIZE])
 {
 	struct config cfg = {0};
 	struct config_report rep = {0};
 	struct buf text = BUF_INIT;
 	int rc = fill_new(&cfg, n);
 	if (rc < 0)
-		snprintf(err, SETUP_ERR_SIZE, "out of memory");
+		err_set(err, "out of memory");
 	else if ((rc = config_validate(&cfg, path, &rep)) < 0)
-		snprintf(err, SETUP_ERR_SIZE, "%s",
-		         rep.nerrors ? rep.errors[0].message : "invalid");
+		err_set(err, "%s", rep.nerrors ? rep.errors[0].message : "invalid");
 	else if ((rc = config_serialize(&cfg, &text)) < 0)
-		snprintf(err, SETUP_ERR_SIZE, "out of memory");
+		err_set(err, "out of memory");
 	else
 		rc = write_new(path, &text, err);
 	buf_free(&text);
@@ -226,8 +204,7 @@ static int apply_changes(struct config *cfg, const char *domain, const char *own
 	return 0;
 }
 
-static int save_changes(const char *path, const char *domain, const char *owner,
-                        char err[SETUP_ERR_SIZE])
+static int save_changes(const char *path, const char *domain, const char *owner, char err[ERR_SIZE])
 {
 	struct ops_txn t;
 	struct ops_result r = {{0}, {0}};
@@ -239,12 +216,11 @@ static int save_changes(const char *path, const char *domain, const char *owner,
 		rc = ops_txn_commit(&t, &r);
 	ops_txn_end(&t);
 	if (rc < 0)
-		snprintf(err, SETUP_ERR_SIZE, "cannot update %.200s: [%s] %.200s", path, r.code,
-		         r.reason);
+		err_set(err, "cannot update %.200s: [%s] %.200s", path, r.code, r.reason);
 	return rc;
 }
 
-static int fix_mode(const char *path, char err[SETUP_ERR_SIZE])
+static int fix_mode(const char *path, char err[ERR_SIZE])
 {
 	struct stat st;
 	int root = geteuid() == 0;
@@ -254,55 +230,47 @@ static int fix_mode(const char *path, char err[SETUP_ERR_SIZE])
 	if (rc == 0 && (st.st_mode & 07777) != 0640)
 		rc = chmod(path, 0640);
 	if (rc < 0)
-		snprintf(err, SETUP_ERR_SIZE, "cannot set mode 0640 on %.200s: %s", path,
-		         strerror(errno));
+		err_set(err, "cannot set mode 0640 on %.200s: %s", path, strerror(errno));
 	return rc;
 }
 
 int setup_config_update(const char *path, const char *domain, const char *catchall_owner,
-                        int *changed, char err[SETUP_ERR_SIZE])
+                        int *changed, char err[ERR_SIZE])
 {
 	struct config cfg;
 	struct config_report rep = {0};
 	int rc = config_load(path, &cfg, &rep);
 	if (rc < 0) {
 		config_report_print(&rep, stderr);
-		snprintf(err, SETUP_ERR_SIZE, "cannot load %.300s", path);
+		err_set(err, "cannot load %.300s", path);
 	}
 	config_report_free(&rep);
 	if (rc < 0)
 		return -1;
 	rc = apply_changes(&cfg, domain, catchall_owner, changed);
 	config_free(&cfg);
-	if (rc < 0) {
-		snprintf(err, SETUP_ERR_SIZE, "out of memory");
-		return -1;
-	}
+	if (rc < 0)
+		return err_set(err, "out of memory");
 	if (*changed && save_changes(path, domain, catchall_owner, err) < 0)
 		return -1;
 	return fix_mode(path, err);
 }
 
-int setup_mailbox_dirs(const struct config *cfg, const char *data_dir, char err[SETUP_ERR_SIZE])
+int setup_mailbox_dirs(const struct config *cfg, const char *data_dir, char err[ERR_SIZE])
 {
 	static const char *const folders[] = {"inbox", "sent"};
 	char dir[AIMX_PATH_MAX];
 	for (size_t k = 0; k < cfg->nmailboxes; k++) {
 		const struct mailbox *mb = &cfg->mailboxes[k];
 		struct owner_ids ids;
-		if (geteuid() == 0 && owner_lookup(mb->owner, &ids) < 0) {
-			snprintf(err, SETUP_ERR_SIZE,
-			         "mailbox '%.100s': owner '%.64s' does not exist on this host",
-			         mb->name, mb->owner);
-			return -1;
-		}
+		if (geteuid() == 0 && owner_lookup(mb->owner, &ids) < 0)
+			return err_set(
+			    err, "mailbox '%.100s': owner '%.64s' does not exist on this host",
+			    mb->name, mb->owner);
 		for (size_t f = 0; f < 2; f++)
-			if (mailbox_dir_ensure(data_dir, folders[f], mb, dir, sizeof(dir)) < 0) {
-				snprintf(err, SETUP_ERR_SIZE,
-				         "cannot prepare %s/%.100s under %.200s: %s", folders[f],
-				         mb->name, data_dir, strerror(errno));
-				return -1;
-			}
+			if (mailbox_dir_ensure(data_dir, folders[f], mb, dir, sizeof(dir)) < 0)
+				return err_set(err, "cannot prepare %s/%.100s under %.200s: %s",
+				               folders[f], mb->name, data_dir, strerror(errno));
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "cli/cli.h"
 #include "cli/setup_ui.h"
 
@@ -21,7 +22,7 @@ static int confirm_value(const char *label, const char *value)
 
 int setup_prompt_domain(char out[SETUP_DOMAIN_MAX + 1])
 {
-	char line[1024], why[SETUP_ERR_SIZE];
+	char line[1024], why[ERR_SIZE];
 	for (;;) {
 		printf("Enter the domain you want to use for email\n(e.g. agent.example.com).\n");
 		if (setup_ui_ask_line("> ", line, sizeof(line)) < 0 || !line[0]) {
@@ -56,7 +57,7 @@ static int confirm_list(const struct strlist *l)
 
 /* One answer: 1 decided, 0 ask again, -1 invalid (why filled). */
 static int trust_answer(const char *line, enum trust_mode *trust, struct strlist *senders,
-                        char why[SETUP_ERR_SIZE])
+                        char why[ERR_SIZE])
 {
 	strlist_free(senders);
 	if (setup_senders_parse(line, senders, why) < 0) {
@@ -74,7 +75,7 @@ static int trust_answer(const char *line, enum trust_mode *trust, struct strlist
 
 int setup_prompt_trust(enum trust_mode *trust, struct strlist *senders)
 {
-	char line[4096], why[SETUP_ERR_SIZE] = "";
+	char line[4096], why[ERR_SIZE] = "";
 	int invalid = 0;
 	printf("\n");
 	while (invalid < SETUP_SENDER_TRIES) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "base/run_program.h"
 #include "base/test_env.h"
@@ -37,7 +38,7 @@ static int busybox_add(const char *name, const char *home)
 	return run_program(1, user);
 }
 
-static int add_user(const char *name, const char *home, char err[SETUP_USER_ERR_SIZE])
+static int add_user(const char *name, const char *home, char err[ERR_SIZE])
 {
 	char *argv[] = {"useradd",    "--system", "--no-create-home",  "--home-dir",
 	                (char *)home, "--shell",  "/usr/sbin/nologin", "--user-group",
@@ -48,16 +49,13 @@ static int add_user(const char *name, const char *home, char err[SETUP_USER_ERR_
 		rc = busybox_add(name, home);
 		tool = "adduser";
 	}
-	if (rc != 0 || !getpwnam(name)) {
-		snprintf(err, SETUP_USER_ERR_SIZE,
-		         "Failed to create system user '%.64s' (`%s` exited with %d)", name, tool,
-		         rc);
-		return -1;
-	}
+	if (rc != 0 || !getpwnam(name))
+		return err_set(err, "Failed to create system user '%.64s' (`%s` exited with %d)",
+		               name, tool, rc);
 	return 0;
 }
 
-static int own_home(const char *home, const struct passwd *pw, char err[SETUP_USER_ERR_SIZE])
+static int own_home(const char *home, const struct passwd *pw, char err[ERR_SIZE])
 {
 	struct stat st;
 	int rc = fileio_mkdir_p(home, 0700);
@@ -72,13 +70,11 @@ static int own_home(const char *home, const struct passwd *pw, char err[SETUP_US
 	if (rc == 0 && (st.st_mode & 07777) != 0700)
 		rc = chmod(home, 0700);
 	if (rc < 0)
-		snprintf(err, SETUP_USER_ERR_SIZE, "cannot prepare %.200s: %s", home,
-		         strerror(errno));
+		err_set(err, "cannot prepare %.200s: %s", home, strerror(errno));
 	return rc;
 }
 
-int setup_catchall_ensure(const char *name, const char *home, int *created,
-                          char err[SETUP_USER_ERR_SIZE])
+int setup_catchall_ensure(const char *name, const char *home, int *created, char err[ERR_SIZE])
 {
 	*created = 0;
 	if (!getpwnam(name)) {
@@ -87,10 +83,8 @@ int setup_catchall_ensure(const char *name, const char *home, int *created,
 		*created = 1;
 	}
 	struct passwd *pw = getpwnam(name);
-	if (!pw) {
-		snprintf(err, SETUP_USER_ERR_SIZE, "system user '%.64s' not found", name);
-		return -1;
-	}
+	if (!pw)
+		return err_set(err, "system user '%.64s' not found", name);
 	struct passwd copy = *pw;
 	return own_home(home, &copy, err);
 }

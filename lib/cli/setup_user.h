@@ -2,9 +2,10 @@
 #ifndef AIMX_SETUP_USER_H
 #define AIMX_SETUP_USER_H
 
+#include "base/err.h"
+
 #define CATCHALL_USER_DEFAULT "aimx-catchall"
 #define CATCHALL_HOME_DEFAULT "/var/lib/aimx-catchall"
-#define SETUP_USER_ERR_SIZE   256
 
 /* aimx-catchall, or AIMX_TEST_CATCHALL_USER (test-only, logged). */
 const char *setup_catchall_user(void);
@@ -17,7 +18,6 @@ const char *setup_catchall_home(void);
  * NAME and adduser -S -D -H -h HOME -s /sbin/nologin -G NAME NAME. Then HOME is created
  * and owned NAME:group, mode 0700 (changed only when it drifted). *created says whether the
  * user was added. 0, or -1 with err. */
-int setup_catchall_ensure(const char *name, const char *home, int *created,
-                          char err[SETUP_USER_ERR_SIZE]);
+int setup_catchall_ensure(const char *name, const char *home, int *created, char err[ERR_SIZE]);
 
 #endif

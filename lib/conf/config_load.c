@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "conf/config_report.h"
 #include "base/fileio.h"
 #include "ini_options.h" /* must precede ini.h: the options ini.c was built with */
@@ -354,7 +355,7 @@ static void handle_pair(struct loader *ld, const char *key, const char *text, in
 		return;
 	}
 	lines[k] = line;
-	char err[TOML_ERR_MAX];
+	char err[ERR_SIZE];
 	struct toml_value v;
 	if (toml_value_parse(text, &v, err) < 0) {
 		load_error(ld, line, label, "invalid value: %s", err);
@@ -368,7 +369,7 @@ static void handle_pair(struct loader *ld, const char *key, const char *text, in
 static void handle_key(struct loader *ld, const char *name, const char *value, int line)
 {
 	struct strlist path = {NULL, 0};
-	char err[TOML_ERR_MAX];
+	char err[ERR_SIZE];
 	if (toml_key_parse(name, &path, err) < 0) {
 		load_error(ld, line, name, "%s", err);
 	} else if (path.n == 1) {

@@ -7,18 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/utf8.h"
 
 struct cursor {
 	const char *p;
 	char *err;
 };
-
-static int fail(struct cursor *c, const char *msg)
-{
-	snprintf(c->err, TOML_ERR_MAX, "%s", msg);
-	return -1;
-}
 
 static void skip_ws(struct cursor *c)
 {
@@ -49,18 +44,17 @@ static int unescape_unicode(const char *p, size_t left, struct buf *out, char *e
 	size_t digits = p[0] == 'u' ? 4 : 8;
 	unsigned long cp = 0;
 	if (left < digits + 1)
-		return snprintf(err, TOML_ERR_MAX, "truncated \\%c escape", p[0]), -1;
+		return err_set(err, "truncated \\%c escape", p[0]);
 	for (size_t k = 1; k <= digits; k++) {
 		int h = hexval(p[k]);
 		if (h < 0)
-			return snprintf(err, TOML_ERR_MAX, "invalid \\%c escape", p[0]), -1;
+			return err_set(err, "invalid \\%c escape", p[0]);
 		cp = cp * 16 + (unsigned long)h;
 	}
 	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return snprintf(err, TOML_ERR_MAX, "escape \\%c is not an allowed character", p[0]),
-		       -1;
+		return err_set(err, "escape \\%c is not an allowed character", p[0]);
 	if (append_utf8(out, cp) < 0)
-		return snprintf(err, TOML_ERR_MAX, "out of memory"), -1;
+		return err_set(err, "out of memory");
 	return (int)digits + 1;
 }
 
@@ -79,21 +73,21 @@ static int simple_escape(char ch)
 	}
 }
 
-int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[TOML_ERR_MAX])
+int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[ERR_SIZE])
 {
 	size_t i = 0;
 	while (i < n) {
 		unsigned char ch = (unsigned char)p[i];
 		if ((ch < 0x20 && ch != '\t') || ch == 0x7F)
-			return snprintf(err, TOML_ERR_MAX, "control character in string"), -1;
+			return err_set(err, "control character in string");
 		if (ch != '\\') {
 			if (buf_append_char(out, (char)ch) < 0)
-				return snprintf(err, TOML_ERR_MAX, "out of memory"), -1;
+				return err_set(err, "out of memory");
 			i++;
 			continue;
 		}
 		if (i + 1 >= n)
-			return snprintf(err, TOML_ERR_MAX, "string ends with a lone backslash"), -1;
+			return err_set(err, "string ends with a lone backslash");
 		char e = p[i + 1];
 		if (e == 'u' || e == 'U') {
 			int used = unescape_unicode(p + i + 1, n - i - 1, out, err);
@@ -104,9 +98,9 @@ int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[TOML_
 		}
 		int v = simple_escape(e);
 		if (v < 0)
-			return snprintf(err, TOML_ERR_MAX, "invalid escape \\%c", e), -1;
+			return err_set(err, "invalid escape \\%c", e);
 		if (buf_append_char(out, (char)v) < 0)
-			return snprintf(err, TOML_ERR_MAX, "out of memory"), -1;
+			return err_set(err, "out of memory");
 		i += 2;
 	}
 	return 0;
@@ -123,7 +117,7 @@ static int parse_string(struct cursor *c, char **out)
 		c->p++;
 	}
 	if (*c->p != q)
-		return fail(c, "unterminated string");
+		return err_set(c->err, "unterminated string");
 	size_t n = (size_t)(c->p - start);
 	c->p++;
 	struct buf b = BUF_INIT;
@@ -137,14 +131,14 @@ static int parse_string(struct cursor *c, char **out)
 			unsigned char ch = (unsigned char)start[k];
 			if ((ch < 0x20 && ch != '\t') || ch == 0x7F) {
 				buf_free(&b);
-				return fail(c, "control character in string");
+				return err_set(c->err, "control character in string");
 			}
 		}
 		if (buf_append(&b, start, n) < 0)
-			return fail(c, "out of memory");
+			return err_set(c->err, "out of memory");
 	}
 	*out = buf_steal(&b);
-	return *out ? 0 : fail(c, "out of memory");
+	return *out ? 0 : err_set(c->err, "out of memory");
 }
 
 static int parse_integer(struct cursor *c, long long *out)
@@ -154,28 +148,31 @@ static int parse_integer(struct cursor *c, long long *out)
 	if (*p == '+' || *p == '-')
 		neg = *p++ == '-';
 	if (*p < '0' || *p > '9')
-		return fail(c, "unsupported value (expected a string, integer, boolean or array)");
+		return err_set(c->err,
+		               "unsupported value (expected a string, integer, boolean or array)");
 	if (*p == '0' && p[1] >= '0' && p[1] <= '9')
-		return fail(c, "integers may not have leading zeros");
+		return err_set(c->err, "integers may not have leading zeros");
 	unsigned long long v = 0;
 	int prev_digit = 0;
 	for (; (*p >= '0' && *p <= '9') || *p == '_'; p++) {
 		if (*p == '_') {
 			if (!prev_digit || p[1] < '0' || p[1] > '9')
-				return fail(c, "misplaced '_' in integer");
+				return err_set(c->err, "misplaced '_' in integer");
 			prev_digit = 0;
 			continue;
 		}
 		if (v > (unsigned long long)LLONG_MAX / 10)
-			return fail(c, "integer out of range");
+			return err_set(c->err, "integer out of range");
 		v = v * 10 + (unsigned long long)(*p - '0');
 		prev_digit = 1;
 	}
 	if (*p == '.' || *p == 'e' || *p == 'E' || *p == '-' || *p == ':' || *p == 'x' ||
 	    *p == 'o' || *p == 'b')
-		return fail(c, "unsupported value: floats, dates and non-decimal integers are not used");
+		return err_set(
+		    c->err,
+		    "unsupported value: floats, dates and non-decimal integers are not used");
 	if (v > (unsigned long long)LLONG_MAX + (unsigned long long)neg)
-		return fail(c, "integer out of range");
+		return err_set(c->err, "integer out of range");
 	*out = neg ? -(long long)v : (long long)v;
 	c->p = p;
 	return 0;
@@ -195,7 +192,7 @@ static int parse_array(struct cursor *c, struct toml_value *v, int depth)
 		}
 		struct toml_value *items = realloc(v->items, (v->n + 1) * sizeof(*items));
 		if (!items)
-			return fail(c, "out of memory");
+			return err_set(c->err, "out of memory");
 		v->items = items;
 		memset(&v->items[v->n], 0, sizeof(*items));
 		if (parse_value(c, &v->items[v->n++], depth + 1) < 0)
@@ -204,14 +201,16 @@ static int parse_array(struct cursor *c, struct toml_value *v, int depth)
 		if (*c->p == ',')
 			c->p++;
 		else if (*c->p != ']')
-			return fail(c, *c->p ? "expected ',' or ']' in array" : "unterminated array");
+			return err_set(c->err, "%s",
+			               *c->p ? "expected ',' or ']' in array"
+			                     : "unterminated array");
 	}
 }
 
 static int parse_value(struct cursor *c, struct toml_value *v, int depth)
 {
 	if (depth > TOML_MAX_NESTING)
-		return fail(c, "arrays nested too deeply");
+		return err_set(c->err, "arrays nested too deeply");
 	skip_ws(c);
 	if (*c->p == '"' || *c->p == '\'') {
 		v->type = TOML_STRING;
@@ -220,7 +219,7 @@ static int parse_value(struct cursor *c, struct toml_value *v, int depth)
 	if (*c->p == '[')
 		return parse_array(c, v, depth);
 	if (*c->p == '{')
-		return fail(c, "inline tables are not supported; use a [table] header");
+		return err_set(c->err, "inline tables are not supported; use a [table] header");
 	if (strncmp(c->p, "true", 4) == 0 || strncmp(c->p, "false", 5) == 0) {
 		v->type = TOML_BOOL;
 		v->b = *c->p == 't';
@@ -228,12 +227,12 @@ static int parse_value(struct cursor *c, struct toml_value *v, int depth)
 		return 0;
 	}
 	if (*c->p == '\0')
-		return fail(c, "missing value");
+		return err_set(c->err, "missing value");
 	v->type = TOML_INTEGER;
 	return parse_integer(c, &v->i);
 }
 
-int toml_value_parse(const char *text, struct toml_value *out, char err[TOML_ERR_MAX])
+int toml_value_parse(const char *text, struct toml_value *out, char err[ERR_SIZE])
 {
 	struct cursor c = {text, err};
 	memset(out, 0, sizeof(*out));
@@ -244,7 +243,7 @@ int toml_value_parse(const char *text, struct toml_value *out, char err[TOML_ERR
 	skip_ws(&c);
 	if (*c.p) {
 		toml_value_free(out);
-		return fail(&c, "unexpected text after the value");
+		return err_set(c.err, "unexpected text after the value");
 	}
 	return 0;
 }
@@ -275,7 +274,7 @@ static int is_bare_key_char(char ch)
 	       ch == '_' || ch == '-';
 }
 
-int toml_key_parse(const char *text, struct strlist *path, char err[TOML_ERR_MAX])
+int toml_key_parse(const char *text, struct strlist *path, char err[ERR_SIZE])
 {
 	struct cursor c = {text, err};
 	for (;;) {
@@ -289,21 +288,21 @@ int toml_key_parse(const char *text, struct strlist *path, char err[TOML_ERR_MAX
 			while (is_bare_key_char(*c.p))
 				c.p++;
 			if (c.p == start)
-				return fail(&c, "invalid key");
+				return err_set(c.err, "invalid key");
 			seg = strndup(start, (size_t)(c.p - start));
 			if (!seg)
-				return fail(&c, "out of memory");
+				return err_set(c.err, "out of memory");
 		}
 		int rc = strlist_push(path, seg);
 		free(seg);
 		if (rc < 0)
-			return fail(&c, "out of memory");
+			return err_set(c.err, "out of memory");
 		skip_ws(&c);
 		if (*c.p == '.') {
 			c.p++;
 			continue;
 		}
-		return *c.p ? fail(&c, "invalid key") : 0;
+		return *c.p ? err_set(c.err, "invalid key") : 0;
 	}
 }
 

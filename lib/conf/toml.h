@@ -4,10 +4,10 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "base/strlist.h"
 
-#define TOML_ERR_MAX     160
 #define TOML_MAX_NESTING 16
 
 enum toml_type { TOML_STRING, TOML_INTEGER, TOML_BOOL, TOML_ARRAY };
@@ -23,16 +23,16 @@ struct toml_value {
 
 /* Parse `text` as exactly one value (surrounding whitespace allowed). Returns 0, or -1
  * with a message in err (errno ENOMEM when that was the cause). */
-int toml_value_parse(const char *text, struct toml_value *out, char err[TOML_ERR_MAX]);
+int toml_value_parse(const char *text, struct toml_value *out, char err[ERR_SIZE]);
 void toml_value_free(struct toml_value *v);
 const char *toml_type_name(enum toml_type t);
 
 /* Parse a key, bare or quoted, dotted or not ("a.\"b c\".d"), into its segments. */
-int toml_key_parse(const char *text, struct strlist *path, char err[TOML_ERR_MAX]);
+int toml_key_parse(const char *text, struct strlist *path, char err[ERR_SIZE]);
 
 /* Decode the body of a basic string (between the quotes, n bytes): escapes to UTF-8.
  * Refuses raw control characters other than tab, and \u0000. */
-int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[TOML_ERR_MAX]);
+int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[ERR_SIZE]);
 
 /* Write a string value: a literal '...' string when that needs no escapes and the text has
  * a '"' or '\', else a basic "..." string with escapes. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "conf/toml.h"
 
 enum ml_kind { ML_NONE, ML_BASIC, ML_LITERAL };
@@ -32,7 +33,7 @@ static void scan_error(struct scanner *sc, int line, const char *fmt, const char
 		return;
 	}
 	o->errors = e;
-	char msg[TOML_ERR_MAX + 64];
+	char msg[ERR_SIZE + 64];
 	snprintf(msg, sizeof(msg), fmt, arg);
 	e[o->nerrors].message = strdup(msg);
 	if (!e[o->nerrors].message) {
@@ -242,7 +243,7 @@ static void scan_header(struct scanner *sc, const char *p, size_t n, size_t i, i
 	if (after < n && p[after] != '#')
 		return header_fail(sc, line, "unexpected text after the header");
 	char *keytext = strndup(p + i, close - i);
-	char err[TOML_ERR_MAX];
+	char err[ERR_SIZE];
 	if (!keytext || toml_key_parse(keytext, &h.path, err) < 0) {
 		free(keytext);
 		strlist_free(&h.path);

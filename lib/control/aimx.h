@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 
 #define AIMX_LINE_MAX      8192              /* a request line or header line, without '\n' */
@@ -105,8 +106,8 @@ struct aimx_response {
 /* Parse a complete reply to a request of verb v, per protocol.md 4 client rules.
  * 0, or -1 with a one-line reason in why ("empty response from daemon",
  * "unexpected response: \"...\"", "unknown ERR code \"X\" in response", ...). */
-int aimx_response_parse(const char *data, size_t len, enum aimx_verb v,
-			struct aimx_response *out, char why[256]);
+int aimx_response_parse(const char *data, size_t len, enum aimx_verb v, struct aimx_response *out,
+                        char why[ERR_SIZE]);
 void aimx_response_free(struct aimx_response *r);
 
 /* True for the 15 codes of protocol.md 5. */

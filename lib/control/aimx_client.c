@@ -13,11 +13,10 @@
 
 #define REPLY_MAX  (64 * 1024 * 1024)
 #define READ_CHUNK 65536
-#define ERR_MAX    512
 
-static void connect_error(char err[ERR_MAX], const char *path, int e)
+static void connect_error(char err[ERR_SIZE], const char *path, int e)
 {
-	snprintf(err, ERR_MAX, "Failed to connect to aimx daemon at %.400s: %s", path, strerror(e));
+	err_set(err, "Failed to connect to aimx daemon at %.400s: %s", path, strerror(e));
 }
 
 /* A connected socket, or -1 with *e set. */
@@ -78,14 +77,14 @@ static int read_to_eof(int fd, struct buf *reply)
 /* Sends the frame and collects the reply. A daemon that rejects a frame may close before it
  * has all of it: a failed write still lets us read the error it wrote. */
 static enum aimx_call_status exchange(int fd, const struct buf *frame, struct buf *reply,
-                                      const char *path, char err[ERR_MAX], int *sys_errno)
+                                      const char *path, char err[ERR_SIZE], int *sys_errno)
 {
 	int io_errno = 0;
 	if (send_all(fd, frame->data, frame->len) < 0 || shutdown(fd, SHUT_WR) < 0)
 		io_errno = errno;
 	if (read_to_eof(fd, reply) < 0) {
 		if (errno == E2BIG) {
-			snprintf(err, ERR_MAX, "response exceeds %d bytes", REPLY_MAX);
+			err_set(err, "response exceeds %d bytes", REPLY_MAX);
 			return AIMX_CALL_MALFORMED;
 		}
 		if (!io_errno)
@@ -100,7 +99,7 @@ static enum aimx_call_status exchange(int fd, const struct buf *frame, struct bu
 }
 
 enum aimx_call_status aimx_client_call(const struct aimx_request *req, struct aimx_response *resp,
-                                char err[512], int *sys_errno)
+                                       char err[ERR_SIZE], int *sys_errno)
 {
 	char path[AIMX_PATH_MAX];
 	struct buf frame = BUF_INIT, reply = BUF_INIT;
@@ -112,7 +111,7 @@ enum aimx_call_status aimx_client_call(const struct aimx_request *req, struct ai
 	err[0] = '\0';
 	if (aimx_request_encode(&frame, req) < 0) {
 		*sys_errno = errno;
-		snprintf(err, ERR_MAX, "cannot encode the AIMX/1 request: %s", strerror(errno));
+		err_set(err, "cannot encode the AIMX/1 request: %s", strerror(errno));
 		buf_free(&frame);
 		return AIMX_CALL_CONNECT;
 	}

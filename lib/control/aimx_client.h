@@ -2,6 +2,7 @@
 #ifndef AIMX_AIMX_CLIENT_H
 #define AIMX_AIMX_CLIENT_H
 
+#include "base/err.h"
 #include "control/aimx.h"
 
 enum aimx_call_status {
@@ -15,6 +16,6 @@ enum aimx_call_status {
  * err gets "Failed to connect to aimx daemon at <path>: <strerror>" or the parse reason.
  * sys_errno gets the connect errno when there was one. */
 enum aimx_call_status aimx_client_call(const struct aimx_request *req, struct aimx_response *resp,
-				char err[512], int *sys_errno);
+                                       char err[ERR_SIZE], int *sys_errno);
 
 #endif

@@ -6,7 +6,8 @@
 #include <string.h>
 
 enum aimx_call_status aimx_client_send(const struct buf *msg, int text_only, const char *html,
-                                  struct aimx_response *resp, char err[512], int *sys_errno)
+                                       struct aimx_response *resp, char err[ERR_SIZE],
+                                       int *sys_errno)
 {
 	memset(resp, 0, sizeof(*resp));
 	struct aimx_request req = {.verb = AIMX_SEND, .body = *msg};
@@ -15,7 +16,7 @@ enum aimx_call_status aimx_client_send(const struct buf *msg, int text_only, con
 	if (html) {
 		req.has_html_body = 1;
 		if (buf_append_str(&req.html_body, html) < 0) {
-			snprintf(err, 512, "cannot build the SEND request: %s", strerror(errno));
+			err_set(err, "cannot build the SEND request: %s", strerror(errno));
 			*sys_errno = errno;
 			return AIMX_CALL_CONNECT;
 		}

@@ -1,16 +1,15 @@
 /* aimx_response.c: the client side's AIMX/1 reply parser (protocol.md 4 client rules). */
 #include "control/aimx.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "base/err.h"
 #include "base/utf8.h"
 #include "control/aimx_wire.h"
 
-#define WHY_MAX   256
 #define WHY_QUOTE 200
 
 /* The verbs whose OK carries a JSON body. */
@@ -19,28 +18,17 @@ static int json_verb(enum aimx_verb v)
 	return v == AIMX_MAILBOX_LIST || v == AIMX_HOOK_LIST || v == AIMX_VERSION;
 }
 
-static int say(char why[WHY_MAX], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int say(char why[WHY_MAX], const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, WHY_MAX, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int starts(const char *s, size_t n, const char *lit)
 {
 	size_t ln = strlen(lit);
 	return n >= ln && memcmp(s, lit, ln) == 0;
 }
 
-static int unexpected(char why[WHY_MAX], const char *line, size_t n)
+static int unexpected(char why[ERR_SIZE], const char *line, size_t n)
 {
 	char q[WHY_QUOTE];
 	aimx_wire_quote(line, n, q, sizeof(q));
-	return say(why, "unexpected response: %s", q);
+	return err_set(why, "unexpected response: %s", q);
 }
 
 /* The line at p (up to '\n' or end) without its trailing CRs; *next is the start of the next. */
@@ -77,7 +65,7 @@ static int code_header(const char *p, const char *end, char code[AIMX_CODE_MAX])
 }
 
 static int parse_err(const char *s, size_t n, const char *rest, const char *end,
-                     struct aimx_response *o, char why[WHY_MAX])
+                     struct aimx_response *o, char why[ERR_SIZE])
 {
 	const char *sp = memchr(s, ' ', n);
 	size_t cn = sp ? (size_t)(sp - s) : n;
@@ -93,7 +81,7 @@ static int parse_err(const char *s, size_t n, const char *rest, const char *end,
 			char q[WHY_QUOTE];
 			aimx_wire_quote(s, cn, q, sizeof(q));
 			o->code[0] = '\0';
-			return say(why, "unknown ERR code %s in response", q);
+			return err_set(why, "unknown ERR code %s in response", q);
 		}
 		memcpy(o->code, inline_code, cn + 1);
 	}
@@ -105,7 +93,7 @@ static int parse_err(const char *s, size_t n, const char *rest, const char *end,
 }
 
 /* SEND: "OK <id>" with a non-empty id; line[0..n) is the whole status line. */
-static int parse_send_ok(const char *line, size_t n, struct aimx_response *o, char why[WHY_MAX])
+static int parse_send_ok(const char *line, size_t n, struct aimx_response *o, char why[ERR_SIZE])
 {
 	const char *s = line + AIMX_PREFIX_LEN;
 	size_t idn = n - AIMX_PREFIX_LEN > 3 ? n - AIMX_PREFIX_LEN - 3 : 0;
@@ -114,20 +102,21 @@ static int parse_send_ok(const char *line, size_t n, struct aimx_response *o, ch
 		return unexpected(why, line, n);
 	o->message_id = strndup(id, idn);
 	if (!o->message_id)
-		return say(why, "out of memory");
+		return err_set(why, "out of memory");
 	o->ok = 1;
 	return 0;
 }
 
 /* JSON-OK: header lines up to a blank line, one Content-Length, then that many bytes. */
-static int parse_json_ok(const char *p, const char *end, struct aimx_response *o, char why[WHY_MAX])
+static int parse_json_ok(const char *p, const char *end, struct aimx_response *o,
+                         char why[ERR_SIZE])
 {
 	size_t len = 0;
 	int have_len = 0;
 	for (;;) {
 		const char *next;
 		if (p >= end)
-			return say(why, "malformed response (no header terminator)");
+			return err_set(why, "malformed response (no header terminator)");
 		size_t n = reply_line(p, end, &next);
 		if (n == 0) {
 			p = next;
@@ -139,34 +128,34 @@ static int parse_json_ok(const char *p, const char *end, struct aimx_response *o
 			if (aimx_wire_parse_size(v, vn, &len) < 0) {
 				char q[WHY_QUOTE];
 				aimx_wire_quote(p, n, q, sizeof(q));
-				return say(why, "invalid Content-Length: %s", q);
+				return err_set(why, "invalid Content-Length: %s", q);
 			}
 			have_len = 1;
 		}
 		p = next;
 	}
 	if (!have_len)
-		return say(why, "missing Content-Length on OK response");
+		return err_set(why, "missing Content-Length on OK response");
 	if ((size_t)(end - p) < len)
-		return say(why, "truncated body: expected %zu bytes, got %zu", len,
-		           (size_t)(end - p));
+		return err_set(why, "truncated body: expected %zu bytes, got %zu", len,
+		               (size_t)(end - p));
 	if (buf_append(&o->json, p, len) < 0)
-		return say(why, "out of memory");
+		return err_set(why, "out of memory");
 	o->ok = 1;
 	return 0;
 }
 
 int aimx_response_parse(const char *data, size_t len, enum aimx_verb v, struct aimx_response *o,
-                        char why[256])
+                        char why[ERR_SIZE])
 {
 	const char *end = data + len, *rest;
 	memset(o, 0, sizeof(*o));
 	why[0] = '\0';
 	if (!utf8_valid(data, len))
-		return say(why, "response is not UTF-8");
+		return err_set(why, "response is not UTF-8");
 	size_t n = len ? reply_line(data, end, &rest) : 0;
 	if (n == 0)
-		return say(why, "empty response from daemon");
+		return err_set(why, "empty response from daemon");
 	if (!starts(data, n, AIMX_PREFIX))
 		return unexpected(why, data, n);
 	const char *s = data + AIMX_PREFIX_LEN;

@@ -12,15 +12,13 @@
 #include "base/fileio.h"
 #include "base/paths.h"
 
-static int socket_addr(struct sockaddr_un *sa, char *err, size_t errsz)
+static int socket_addr(struct sockaddr_un *sa, char err[ERR_SIZE])
 {
 	char path[AIMX_PATH_MAX];
 	memset(sa, 0, sizeof(*sa));
 	sa->sun_family = AF_UNIX;
-	if (paths_socket(path, sizeof(path)) < 0 || strlen(path) >= sizeof(sa->sun_path)) {
-		snprintf(err, errsz, "socket path under %s is too long", paths_runtime_dir());
-		return -1;
-	}
+	if (paths_socket(path, sizeof(path)) < 0 || strlen(path) >= sizeof(sa->sun_path))
+		return err_set(err, "socket path under %s is too long", paths_runtime_dir());
 	memcpy(sa->sun_path, path, strlen(path) + 1);
 	return 0;
 }
@@ -44,29 +42,24 @@ static void write_pid_file(void)
 		fileio_write_atomic(path, text, (size_t)n, 0644, (uid_t)-1, (gid_t)-1);
 }
 
-int control_listen(char *err, size_t errsz)
+int control_listen(char err[ERR_SIZE])
 {
 	struct sockaddr_un sa;
-	if (socket_addr(&sa, err, errsz) < 0)
+	if (socket_addr(&sa, err) < 0)
 		return -1;
-	if (fileio_mkdir_p(paths_runtime_dir(), 0755) < 0) {
-		snprintf(err, errsz, "cannot create %s: %s", paths_runtime_dir(), strerror(errno));
-		return -1;
-	}
-	if (socket_is_live(&sa)) {
-		snprintf(err, errsz,
-			 "another aimx daemon is already running (it answers on %s); stop it first",
-			 sa.sun_path);
-		return -1;
-	}
-	if (unlink(sa.sun_path) < 0 && errno != ENOENT) {
-		snprintf(err, errsz, "cannot remove stale socket %s: %s", sa.sun_path, strerror(errno));
-		return -1;
-	}
+	if (fileio_mkdir_p(paths_runtime_dir(), 0755) < 0)
+		return err_set(err, "cannot create %s: %s", paths_runtime_dir(), strerror(errno));
+	if (socket_is_live(&sa))
+		return err_set(
+		    err, "another aimx daemon is already running (it answers on %s); stop it first",
+		    sa.sun_path);
+	if (unlink(sa.sun_path) < 0 && errno != ENOENT)
+		return err_set(err, "cannot remove stale socket %s: %s", sa.sun_path,
+		               strerror(errno));
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    chmod(sa.sun_path, 0666) < 0 || listen(fd, 128) < 0) {
-		snprintf(err, errsz, "cannot listen on %s: %s", sa.sun_path, strerror(errno));
+		err_set(err, "cannot listen on %s: %s", sa.sun_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

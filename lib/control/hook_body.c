@@ -22,65 +22,64 @@ static const char *removed_key(const char *key)
 	return NULL;
 }
 
-static int bad(char *why, size_t whysz, const char *detail)
+static int bad(char why[ERR_SIZE], const char *detail)
 {
-	snprintf(why, whysz, "invalid HOOK-CREATE body: %s", detail);
-	return -1;
+	return err_set(why, "invalid HOOK-CREATE body: %s", detail);
 }
 
-static int take_cmd(const cJSON *v, struct hook *h, char *why, size_t whysz)
+static int take_cmd(const cJSON *v, struct hook *h, char why[ERR_SIZE])
 {
 	if (!cJSON_IsArray(v))
-		return bad(why, whysz, "`cmd` must be an array of strings");
+		return bad(why, "`cmd` must be an array of strings");
 	const cJSON *it;
 	cJSON_ArrayForEach(it, v)
 	{
 		if (!cJSON_IsString(it))
-			return bad(why, whysz, "`cmd` must be an array of strings");
+			return bad(why, "`cmd` must be an array of strings");
 		if (strlist_push(&h->cmd, it->valuestring) < 0)
-			return bad(why, whysz, "out of memory");
+			return bad(why, "out of memory");
 	}
 	return 0;
 }
 
-static int take_field(const cJSON *v, struct hook *h, char *why, size_t whysz)
+static int take_field(const cJSON *v, struct hook *h, char why[ERR_SIZE])
 {
 	const char *key = v->string;
 	if (!strcmp(key, "cmd"))
-		return take_cmd(v, h, why, whysz);
+		return take_cmd(v, h, why);
 	if (!strcmp(key, "fire_on_untrusted")) {
 		if (!cJSON_IsBool(v))
-			return bad(why, whysz, "`fire_on_untrusted` must be a boolean");
+			return bad(why, "`fire_on_untrusted` must be a boolean");
 		h->fire_on_untrusted = cJSON_IsTrue(v);
 		return 0;
 	}
 	if (!strcmp(key, "type")) {
 		if (!cJSON_IsString(v))
-			return bad(why, whysz, "`type` must be a string");
+			return bad(why, "`type` must be a string");
 		free(h->type);
 		h->type = strdup(v->valuestring);
-		return h->type ? 0 : bad(why, whysz, "out of memory");
+		return h->type ? 0 : bad(why, "out of memory");
 	}
 	if (!strcmp(key, "timeout_secs")) {
 		double d = cJSON_GetNumberValue(v);
 		if (!cJSON_IsNumber(v) || d < 0 || d > 4294967295.0 ||
 		    d != (double)(unsigned long)d)
-			return bad(why, whysz, "`timeout_secs` must be an unsigned integer");
+			return bad(why, "`timeout_secs` must be an unsigned integer");
 		h->timeout_secs = (unsigned)d;
 		return 0;
 	}
 	char detail[256];
 	snprintf(detail, sizeof(detail), "unknown field `%.128s`", key);
-	return bad(why, whysz, detail);
+	return bad(why, detail);
 }
 
-int hook_body_decode(const char *json, size_t len, struct hook *h, char *why, size_t whysz)
+int hook_body_decode(const char *json, size_t len, struct hook *h, char why[ERR_SIZE])
 {
 	h->timeout_secs = HOOK_TIMEOUT_DEFAULT;
 	cJSON *root = cJSON_ParseWithLength(json, len);
 	if (!root || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
-		return bad(why, whysz, "expected a JSON object");
+		return bad(why, "expected a JSON object");
 	}
 	int rc = 0, have_cmd = 0;
 	const cJSON *v;
@@ -88,19 +87,19 @@ int hook_body_decode(const char *json, size_t len, struct hook *h, char *why, si
 	{
 		const char *removed = removed_key(v->string);
 		if (removed) {
-			snprintf(why, whysz, "hook sets `%s`: %s", v->string, removed);
+			err_set(why, "hook sets `%s`: %s", v->string, removed);
 			rc = -1;
 			break;
 		}
 		have_cmd |= !strcmp(v->string, "cmd");
-		if ((rc = take_field(v, h, why, whysz)) < 0)
+		if ((rc = take_field(v, h, why)) < 0)
 			break;
 	}
 	cJSON_Delete(root);
 	if (rc == 0 && !have_cmd)
-		rc = bad(why, whysz, "missing field `cmd`");
+		rc = bad(why, "missing field `cmd`");
 	if (rc == 0 && !h->type && !(h->type = strdup("cmd")))
-		rc = bad(why, whysz, "out of memory");
+		rc = bad(why, "out of memory");
 	return rc;
 }
 

@@ -5,12 +5,13 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "conf/config.h"
 
 /* Fills h (cmd, fire_on_untrusted, type, timeout_secs; defaults "cmd" and 60). Returns 0,
  * or -1 with the PROTOCOL reason in why ("hook sets `origin`; ...", "invalid HOOK-CREATE
  * body: ..."). h is freed by the caller either way (strlist_free, free(type)). */
-int hook_body_decode(const char *json, size_t len, struct hook *h, char *why, size_t whysz);
+int hook_body_decode(const char *json, size_t len, struct hook *h, char why[ERR_SIZE]);
 
 /* The body a client sends: {"cmd":[...],"fire_on_untrusted":b,"type":"cmd"} plus
  * "timeout_secs":timeout when has_timeout. Malloc'd compact JSON, NULL on ENOMEM. */

@@ -92,10 +92,10 @@ static int hook_create(struct verb_ctx *c)
 	struct ops_result r = {"", ""};
 	struct hook h;
 	memset(&h, 0, sizeof(h));
-	char why[512];
+	char why[ERR_SIZE];
 	if (hook_precheck(c, &h, &r) == 0) {
 		if (hook_body_decode(c->req->body.data ? c->req->body.data : "", c->req->body.len,
-				     &h, why, sizeof(why)) < 0) {
+		                     &h, why) < 0) {
 			ops_fail(&r, "PROTOCOL", "%s", why);
 		} else {
 			h.name = c->req->name;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/err.h"
 #include "smtp/deliver.h"
 #include "dkim/dkim.h"
 #include "hooks/hook_exec.h"
@@ -51,23 +52,21 @@ static int send_fail(struct verb_ctx *c, struct send_job *j, const char *code, c
 }
 
 /* The signature over the assembled message, prepended. 0, or -1 with why. */
-static int sign(struct send_job *j, char why[OUTBOUND_ERR_MAX])
+static int sign(struct send_job *j, char why[ERR_SIZE])
 {
-	char key_path[AIMX_PATH_MAX], err[PRIVATE_KEY_ERR_SIZE];
+	char key_path[AIMX_PATH_MAX], err[ERR_SIZE];
 	struct private_key key;
 	if (paths_dkim_private_key(key_path, sizeof(key_path)) < 0 ||
 	    private_key_load(key_path, &key, err) < 0) {
-		snprintf(why, OUTBOUND_ERR_MAX, "DKIM key not usable: %s (run `aimx dkim-keygen`)",
-			 err);
-		return -1;
+		return err_set(why, "DKIM key not usable: %s (run `aimx dkim-keygen`)", err);
 	}
 	int rc = -1;
 	if (key.type != BR_KEYTYPE_RSA)
-		snprintf(why, OUTBOUND_ERR_MAX, "DKIM key %.300s is not an RSA key", key_path);
+		err_set(why, "DKIM key %.300s is not an RSA key", key_path);
 	else if (dkim_sign(j->om.wire.data, j->om.wire.len, j->cfg->domain, j->cfg->dkim_selector,
 			   &key.rsa, time(NULL), &j->signed_msg) < 0 ||
 		 buf_append(&j->signed_msg, j->om.wire.data, j->om.wire.len) < 0)
-		snprintf(why, OUTBOUND_ERR_MAX, "DKIM signing failed");
+		err_set(why, "DKIM signing failed");
 	else
 		rc = 0;
 	private_key_free(&key);
@@ -179,7 +178,7 @@ int verb_send(struct verb_ctx *c)
 	struct send_job *j = calloc(1, sizeof(*j));
 	struct ops_result r = {"", ""};
 	const char *code = "MALFORMED";
-	char why[OUTBOUND_ERR_MAX];
+	char why[ERR_SIZE];
 	if (!j)
 		return aimx_write_err(c->out, "IO", "out of memory");
 	j->cfg = c->cfg;

@@ -164,23 +164,21 @@ int pem_encode(struct buf *out, const char *label, const void *der, size_t len)
 	return 0;
 }
 
-int pem_read_file(const char *path, const char *what, struct pem_list *out, char *err,
-		  size_t errlen)
+int pem_read_file(const char *path, const char *what, struct pem_list *out, char err[ERR_SIZE])
 {
 	struct buf text = BUF_INIT;
 	text.limit = PEM_FILE_MAX;
 	if (fileio_read_file(path, &text) < 0) {
-		snprintf(err, errlen, "%s file %s: %s", what, path,
-		         errno == E2BIG ? "larger than 1 MiB" : strerror(errno));
+		err_set(err, "%s file %s: %s", what, path,
+		        errno == E2BIG ? "larger than 1 MiB" : strerror(errno));
 		buf_free(&text);
 		return -1;
 	}
 	int status = text.data ? pem_decode(text.data, text.len, out) : pem_decode("", 0, out);
 	if (status == PEM_ERR_SYNTAX && text.data && strstr(text.data, "Proc-Type: 4,ENCRYPTED"))
-		snprintf(err, errlen, "%s file %s: encrypted keys are not supported", what,
-		         path);
+		err_set(err, "%s file %s: encrypted keys are not supported", what, path);
 	else if (status != PEM_OK)
-		snprintf(err, errlen, "%s file %s: %s", what, path, pem_strerror(status));
+		err_set(err, "%s file %s: %s", what, path, pem_strerror(status));
 	if (text.data)
 		explicit_bzero(text.data, text.len);
 	buf_free(&text);

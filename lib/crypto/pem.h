@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "base/err.h"
 
 #define PEM_LABEL_SIZE  128 /* BearSSL's limit for the label of a BEGIN line, NUL included */
 #define PEM_MAX_OBJECTS 64  /* more objects than this in one text is an error */
@@ -46,9 +47,8 @@ void pem_list_free(struct pem_list *list);
  * to `out`. 0, or -1 with errno set (ENOMEM, E2BIG). */
 int pem_encode(struct buf *out, const char *label, const void *der, size_t len);
 
-/* Reads and decodes the PEM file at path into out. 0, or -1 with err (errlen bytes) saying
+/* Reads and decodes the PEM file at path into out. 0, or -1 with err saying
  * "<what> file <path>: <problem>" (unreadable, over 1 MiB, encrypted, malformed). */
-int pem_read_file(const char *path, const char *what, struct pem_list *out, char *err,
-		  size_t errlen);
+int pem_read_file(const char *path, const char *what, struct pem_list *out, char err[ERR_SIZE]);
 
 #endif

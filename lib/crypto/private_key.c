@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "crypto/pem.h"
 
 int private_key_curve_supported(int curve)
@@ -72,8 +73,8 @@ static int own_key(struct private_key *key, const br_skey_decoder_context *dec)
 }
 
 /* Decode the key DER with br_skey_decoder and copy it into creds. */
-static int decode_key(struct private_key *key, const struct pem_object *obj,
-                      const char *path, char err[PRIVATE_KEY_ERR_SIZE])
+static int decode_key(struct private_key *key, const struct pem_object *obj, const char *path,
+                      char err[ERR_SIZE])
 {
 	br_skey_decoder_context dec;
 	br_skey_decoder_init(&dec);
@@ -82,31 +83,30 @@ static int decode_key(struct private_key *key, const struct pem_object *obj,
 	const br_ec_private_key *ec = br_skey_decoder_get_ec(&dec);
 	int rc = -1;
 	if (e == BR_ERR_X509_UNSUPPORTED || (ec && !private_key_curve_supported(ec->curve)))
-		snprintf(err, PRIVATE_KEY_ERR_SIZE, "key file %s: %s", path,
-		         "unsupported key type (RSA or EC P-256/P-384/P-521 only)");
+		err_set(err, "key file %s: %s", path,
+		        "unsupported key type (RSA or EC P-256/P-384/P-521 only)");
 	else if (e != 0)
-		snprintf(err, PRIVATE_KEY_ERR_SIZE, "key file %s: invalid %s (BearSSL error %d)", path,
-		         obj->label, e);
+		err_set(err, "key file %s: invalid %s (BearSSL error %d)", path, obj->label, e);
 	else if (own_key(key, &dec) < 0)
-		snprintf(err, PRIVATE_KEY_ERR_SIZE, "key file %s: out of memory", path);
+		err_set(err, "key file %s: out of memory", path);
 	else
 		rc = 0;
 	explicit_bzero(&dec, sizeof(dec));
 	return rc;
 }
 
-int private_key_load(const char *path, struct private_key *key, char err[PRIVATE_KEY_ERR_SIZE])
+int private_key_load(const char *path, struct private_key *key, char err[ERR_SIZE])
 {
 	struct pem_list pems = PEM_LIST_INIT;
-	if (pem_read_file(path, "key", &pems, err, PRIVATE_KEY_ERR_SIZE) < 0)
+	if (pem_read_file(path, "key", &pems, err) < 0)
 		return -1;
 	const struct pem_object *obj = find_key_object(&pems);
 	int rc = -1;
 	if (!obj)
-		snprintf(err, PRIVATE_KEY_ERR_SIZE, "key file %s: %s", path,
-		         "no RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY block");
+		err_set(err, "key file %s: %s", path,
+		        "no RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY block");
 	else if (strcmp(obj->label, "ENCRYPTED PRIVATE KEY") == 0)
-		snprintf(err, PRIVATE_KEY_ERR_SIZE, "key file %s: encrypted keys are not supported", path);
+		err_set(err, "key file %s: encrypted keys are not supported", path);
 	else
 		rc = decode_key(key, obj, path, err);
 	pem_list_free(&pems);

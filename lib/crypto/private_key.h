@@ -2,11 +2,10 @@
 #ifndef AIMX_PRIVATE_KEY_H
 #define AIMX_PRIVATE_KEY_H
 
+#include "base/err.h"
 #include <stddef.h>
 
 #include <bearssl.h>
-
-#define PRIVATE_KEY_ERR_SIZE 256
 
 struct private_key {
 	int type;               /* BR_KEYTYPE_RSA or BR_KEYTYPE_EC */
@@ -21,7 +20,7 @@ int private_key_curve_supported(int curve);
 
 /* Reads path ("RSA PRIVATE KEY", "EC PRIVATE KEY" or unencrypted "PRIVATE KEY"). 0, or -1
  * with err naming the file and the problem. */
-int private_key_load(const char *path, struct private_key *key, char err[PRIVATE_KEY_ERR_SIZE]);
+int private_key_load(const char *path, struct private_key *key, char err[ERR_SIZE]);
 /* Wipes and frees; the struct is zeroed. */
 void private_key_free(struct private_key *key);
 

@@ -8,6 +8,7 @@
 
 #include <bearssl.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "crypto/pem.h"
 #include "crypto/entropy.h"
@@ -496,43 +497,36 @@ static int encode_private(const struct keypair *kp, struct x509_selfsigned *out)
 
 /* Generate key and serial from the seeded DRBG, then the certificate and key DER. */
 static int make_with_rng(struct x509_selfsigned *out, struct keypair *kp, const char *domain,
-                         time_t now, br_hmac_drbg_context *drbg, char err[X509_ERR_SIZE])
+                         time_t now, br_hmac_drbg_context *drbg, char err[ERR_SIZE])
 {
 	unsigned char serial[SERIAL_LEN];
-	if (keygen(kp, &drbg->vtable) < 0) {
-		snprintf(err, X509_ERR_SIZE, "key generation failed");
-		return -1;
-	}
+	if (keygen(kp, &drbg->vtable) < 0)
+		return err_set(err, "key generation failed");
 	br_hmac_drbg_generate(drbg, serial, sizeof(serial));
 	/* Positive (top bit clear) and exactly 16 octets in DER (next bit set). */
 	serial[0] = (unsigned char)((serial[0] & 0x3F) | 0x40);
 	if (build_certificate(&out->cert_der, kp, domain, serial, now) < 0 ||
 	    encode_private(kp, out) < 0) {
-		snprintf(err, X509_ERR_SIZE, "certificate encoding failed (out of memory?)");
-		return -1;
+		return err_set(err, "certificate encoding failed (out of memory?)");
 	}
 	return 0;
 }
 
 int x509_selfsigned_make(struct x509_selfsigned *out, const char *domain, enum x509_key_kind kind,
-                         time_t now, char err[X509_ERR_SIZE])
+                         time_t now, char err[ERR_SIZE])
 {
 	struct x509_selfsigned empty = X509_SELFSIGNED_INIT;
 	*out = empty;
-	if (!domain_valid(domain)) {
-		snprintf(err, X509_ERR_SIZE, "\"%.80s\" is not a hostname of at most %d characters",
-		         domain, X509_DOMAIN_MAX);
-		return -1;
-	}
-	if (kind != X509_KEY_RSA2048 && kind != X509_KEY_EC_P256) {
-		snprintf(err, X509_ERR_SIZE, "unknown key kind %d", (int)kind);
-		return -1;
-	}
+	if (!domain_valid(domain))
+		return err_set(err, "\"%.80s\" is not a hostname of at most %d characters", domain,
+		               X509_DOMAIN_MAX);
+	if (kind != X509_KEY_RSA2048 && kind != X509_KEY_EC_P256)
+		return err_set(err, "unknown key kind %d", (int)kind);
 	struct keypair kp = {.kind = kind, .spk = DER_INIT};
 	br_hmac_drbg_context drbg;
 	int rc = -1;
 	if (entropy_seed_drbg(&drbg) < 0)
-		snprintf(err, X509_ERR_SIZE, "no system randomness");
+		err_set(err, "no system randomness");
 	else
 		rc = make_with_rng(out, &kp, domain, now, &drbg, err);
 	der_wipe(&kp.spk);
@@ -543,7 +537,7 @@ int x509_selfsigned_make(struct x509_selfsigned *out, const char *domain, enum x
 	return rc;
 }
 
-int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[X509_ERR_SIZE])
+int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[ERR_SIZE])
 {
 	struct keypair kp = {.kind = X509_KEY_RSA2048, .spk = DER_INIT};
 	struct der spki = DER_INIT;
@@ -551,11 +545,11 @@ int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[X50
 	int rc = -1;
 	err[0] = '\0';
 	if (entropy_seed_drbg(&drbg) < 0)
-		snprintf(err, X509_ERR_SIZE, "no system randomness");
+		err_set(err, "no system randomness");
 	else if (keygen(&kp, &drbg.vtable) < 0)
-		snprintf(err, X509_ERR_SIZE, "key generation failed");
+		err_set(err, "key generation failed");
 	else if (encode_rsa_private(&kp, private_der) < 0)
-		snprintf(err, X509_ERR_SIZE, "key encoding failed (out of memory?)");
+		err_set(err, "key encoding failed (out of memory?)");
 	else
 		put_public_key_info(&spki, &kp);
 	if (private_der->len && !spki.failed) {
@@ -563,7 +557,7 @@ int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[X50
 		rc = 0;
 	} else {
 		if (!err[0])
-			snprintf(err, X509_ERR_SIZE, "key encoding failed (out of memory?)");
+			err_set(err, "key encoding failed (out of memory?)");
 		buf_free(&spki.b);
 	}
 	der_wipe(&kp.spk);
@@ -582,19 +576,19 @@ void x509_selfsigned_free(struct x509_selfsigned *out)
 }
 
 static int write_pems(const struct x509_selfsigned *ss, const char *cert_path, const char *key_path,
-                      char err[X509_ERR_SIZE])
+                      char err[ERR_SIZE])
 {
 	struct buf key_pem = BUF_INIT, cert_pem = BUF_INIT;
 	int rc = -1;
 	if (pem_encode(&key_pem, ss->key_pem_label, ss->key_der.data, ss->key_der.len) < 0 ||
 	    pem_encode(&cert_pem, "CERTIFICATE", ss->cert_der.data, ss->cert_der.len) < 0)
-		snprintf(err, X509_ERR_SIZE, "out of memory");
+		err_set(err, "out of memory");
 	else if (fileio_write_atomic(key_path, key_pem.data, key_pem.len, 0600, (uid_t)-1,
 	                           (gid_t)-1) < 0)
-		snprintf(err, X509_ERR_SIZE, "key file %s: %s", key_path, strerror(errno));
+		err_set(err, "key file %s: %s", key_path, strerror(errno));
 	else if (fileio_write_atomic(cert_path, cert_pem.data, cert_pem.len, 0644, (uid_t)-1,
 	                           (gid_t)-1) < 0)
-		snprintf(err, X509_ERR_SIZE, "certificate file %s: %s", cert_path, strerror(errno));
+		err_set(err, "certificate file %s: %s", cert_path, strerror(errno));
 	else
 		rc = 0;
 	if (key_pem.data)
@@ -605,7 +599,7 @@ static int write_pems(const struct x509_selfsigned *ss, const char *cert_path, c
 }
 
 int x509_selfsigned_write(const char *domain, enum x509_key_kind kind, const char *cert_path,
-                          const char *key_path, char err[X509_ERR_SIZE])
+                          const char *key_path, char err[ERR_SIZE])
 {
 	struct x509_selfsigned ss;
 	if (x509_selfsigned_make(&ss, domain, kind, time(NULL), err) < 0)

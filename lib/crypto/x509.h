@@ -4,9 +4,9 @@
 
 #include <time.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 
-#define X509_ERR_SIZE 256
 #define X509_CN_MAX     64  /* RFC 5280 ub-common-name */
 #define X509_DOMAIN_MAX 253 /* a DNS name */
 #define X509_LONG_CN    "aimx" /* the CN when the domain does not fit in one */
@@ -36,11 +36,11 @@ struct x509_selfsigned {
  * from 2050). `domain` must be a hostname (letters, digits, '-', dots) of at most
  * X509_DOMAIN_MAX characters. 0, or -1 with a message in `err` (`out` is then empty). */
 int x509_selfsigned_make(struct x509_selfsigned *out, const char *domain, enum x509_key_kind kind,
-                         time_t now, char err[X509_ERR_SIZE]);
+                         time_t now, char err[ERR_SIZE]);
 
 /* A fresh RSA-2048 key (e = 65537) from the system randomness, as PKCS#1 RSAPrivateKey DER
  * and SubjectPublicKeyInfo DER (for DKIM). 0, or -1 with a message in err. */
-int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[X509_ERR_SIZE]);
+int x509_rsa_keypair(struct buf *private_der, struct buf *spki_der, char err[ERR_SIZE]);
 
 /* Wipe the private key and release both buffers; back to X509_SELFSIGNED_INIT. */
 void x509_selfsigned_free(struct x509_selfsigned *out);
@@ -50,6 +50,6 @@ void x509_selfsigned_free(struct x509_selfsigned *out);
  * (lib/base/fileio.h), key first. 0, or -1 with a message in `err`; a failure writing the
  * certificate can leave a new key next to the old certificate. */
 int x509_selfsigned_write(const char *domain, enum x509_key_kind kind, const char *cert_path,
-                          const char *key_path, char err[X509_ERR_SIZE]);
+                          const char *key_path, char err[ERR_SIZE]);
 
 #endif

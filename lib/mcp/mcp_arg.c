@@ -1,5 +1,6 @@
 /* mcp_arg.c: one parameter table per tool drives both its input schema and its argument checks.
  */
+#include "base/err.h"
 #include "mcp/mcp_arg.h"
 
 #include <math.h>
@@ -92,28 +93,26 @@ static void describe(const cJSON *v, char *out, size_t size)
 		snprintf(out, size, "null");
 }
 
-static int type_error(const cJSON *v, const char *expected, char err[MCP_ARG_ERR_MAX])
+static int type_error(const cJSON *v, const char *expected, char err[ERR_SIZE])
 {
 	char what[128];
 	describe(v, what, sizeof(what));
-	snprintf(err, MCP_ARG_ERR_MAX, "invalid type: %s, expected %s", what, expected);
-	return -1;
+	return err_set(err, "invalid type: %s, expected %s", what, expected);
 }
 
-static int check_u32(const cJSON *v, char err[MCP_ARG_ERR_MAX])
+static int check_u32(const cJSON *v, char err[ERR_SIZE])
 {
 	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
 		return type_error(v, "u32", err);
 	if (v->valuedouble < 0 || v->valuedouble > 4294967295.0) {
 		char what[128];
 		describe(v, what, sizeof(what));
-		snprintf(err, MCP_ARG_ERR_MAX, "invalid value: %s, expected u32", what);
-		return -1;
+		return err_set(err, "invalid value: %s, expected u32", what);
 	}
 	return 0;
 }
 
-static int check_value(const struct mcp_param *p, const cJSON *v, char err[MCP_ARG_ERR_MAX])
+static int check_value(const struct mcp_param *p, const cJSON *v, char err[ERR_SIZE])
 {
 	const cJSON *it;
 	switch (p->type) {
@@ -142,19 +141,19 @@ static long param_index(const struct mcp_param *params, size_t n, const char *na
 }
 
 static int unknown_field(const struct mcp_param *params, size_t n, const char *name,
-                         char err[MCP_ARG_ERR_MAX])
+                         char err[ERR_SIZE])
 {
-	int w = snprintf(err, MCP_ARG_ERR_MAX, "unknown field `%.128s`, expected %s", name,
+	int w = snprintf(err, ERR_SIZE, "unknown field `%.128s`, expected %s", name,
 	                 n == 1 ? "" : "one of ");
-	for (size_t k = 0; k < n && w > 0 && w < MCP_ARG_ERR_MAX; k++)
-		w += snprintf(err + w, MCP_ARG_ERR_MAX - (size_t)w, "%s`%s`", k ? ", " : "",
+	for (size_t k = 0; k < n && w > 0 && w < ERR_SIZE; k++)
+		w += snprintf(err + w, ERR_SIZE - (size_t)w, "%s`%s`", k ? ", " : "",
 		              params[k].name);
 	return -1;
 }
 
 /* Each member of the object: known ones checked and stored, unknown ones refused when strict. */
 static int take_members(const struct mcp_param *params, size_t n, int strict, const cJSON *obj,
-                        struct mcp_args *out, char err[MCP_ARG_ERR_MAX])
+                        struct mcp_args *out, char err[ERR_SIZE])
 {
 	const cJSON *it;
 	int seen[MCP_PARAMS_MAX] = {0};
@@ -166,10 +165,8 @@ static int take_members(const struct mcp_param *params, size_t n, int strict, co
 				return unknown_field(params, n, it->string, err);
 			continue;
 		}
-		if (seen[k]++) {
-			snprintf(err, MCP_ARG_ERR_MAX, "duplicate field `%s`", params[k].name);
-			return -1;
-		}
+		if (seen[k]++)
+			return err_set(err, "duplicate field `%s`", params[k].name);
 		if (cJSON_IsNull(it) && !params[k].required)
 			continue;
 		if (check_value(&params[k], it, err) < 0)
@@ -180,7 +177,7 @@ static int take_members(const struct mcp_param *params, size_t n, int strict, co
 }
 
 int mcp_arg_decode(const struct mcp_param *params, size_t n, int strict, const cJSON *arguments,
-                    struct mcp_args *out, char err[MCP_ARG_ERR_MAX])
+                   struct mcp_args *out, char err[ERR_SIZE])
 {
 	memset(out, 0, sizeof(*out));
 	out->params = params;
@@ -191,10 +188,8 @@ int mcp_arg_decode(const struct mcp_param *params, size_t n, int strict, const c
 	    take_members(params, n, strict, arguments, out, err) < 0)
 		return -1;
 	for (size_t k = 0; k < n; k++)
-		if (params[k].required && !out->v[k]) {
-			snprintf(err, MCP_ARG_ERR_MAX, "missing field `%s`", params[k].name);
-			return -1;
-		}
+		if (params[k].required && !out->v[k])
+			return err_set(err, "missing field `%s`", params[k].name);
 	return 0;
 }
 

@@ -3,11 +3,11 @@
 #ifndef AIMX_MCP_ARG_H
 #define AIMX_MCP_ARG_H
 
+#include "base/err.h"
 #include <cJSON.h>
 #include <stddef.h>
 
-#define MCP_PARAMS_MAX  10
-#define MCP_ARG_ERR_MAX 512
+#define MCP_PARAMS_MAX 10
 
 enum mcp_param_type { MCP_STRING, MCP_BOOL, MCP_U32, MCP_STRINGS };
 
@@ -34,7 +34,7 @@ cJSON *mcp_arg_schema(const struct mcp_param *params, size_t n, int strict);
  * wrong types, u32 range, duplicate fields, and unknown fields when strict. 0, or -1 with
  * a serde-style reason ("missing field `name`") in err. */
 int mcp_arg_decode(const struct mcp_param *params, size_t n, int strict, const cJSON *arguments,
-                    struct mcp_args *out, char err[MCP_ARG_ERR_MAX]);
+                   struct mcp_args *out, char err[ERR_SIZE]);
 
 /* Typed access by parameter name (which must be one of the tool's). */
 const char *mcp_arg_str(const struct mcp_args *a, const char *name); /* NULL when absent */

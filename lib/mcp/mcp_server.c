@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/mcp_tool.h"
 #include "base/utf8.h"
@@ -122,7 +123,7 @@ static cJSON *tools_call(const cJSON *params, const char **why)
 	}
 	struct mcp_result r = {0, BUF_INIT};
 	struct mcp_args args;
-	char err[MCP_ARG_ERR_MAX];
+	char err[ERR_SIZE];
 	const cJSON *arguments = cJSON_GetObjectItemCaseSensitive(params, "arguments");
 	if (nul_outside_id(arguments))
 		mcp_tool_fail(&r, "failed to deserialize parameters: a string contains NUL (\\u0000), "

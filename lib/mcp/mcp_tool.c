@@ -46,7 +46,7 @@ int mcp_tool_fail(struct mcp_result *r, const char *fmt, ...)
 
 int mcp_tool_daemon(const struct aimx_request *req, struct aimx_response *resp, struct mcp_result *r)
 {
-	char err[512];
+	char err[ERR_SIZE];
 	int sys_errno;
 	switch (aimx_client_call(req, resp, err, &sys_errno)) {
 	case AIMX_CALL_OK:

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "store/frontmatter_read.h"
 #include "store/mail_folder.h"
@@ -32,7 +33,7 @@ static int locate(const struct mcp_args *a, const char *mailbox_key, cJSON **row
  * gone), -1 with the TOML error in r. */
 static int add_row(cJSON *arr, const char *dir, const char *id, int sent, struct mcp_result *r)
 {
-	char path[PATH_MAX], err[FRONTMATTER_ERR_MAX];
+	char path[PATH_MAX], err[ERR_SIZE];
 	struct buf head = BUF_INIT;
 	struct frontmatter fm;
 	int fd = mail_folder_resolve(dir, id, path, sizeof(path)) == 0

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "store/frontmatter_read.h"
 #include "store/mail_folder.h"
@@ -46,7 +47,7 @@ static int compose_and_send(const struct compose_message *in, const struct mcp_a
                             struct mcp_result *r)
 {
 	struct buf msg = BUF_INIT;
-	char err[COMPOSE_ERR_MAX], cerr[512];
+	char err[ERR_SIZE], cerr[512];
 	struct aimx_response resp;
 	int sys_errno;
 	if (compose_message(in, &msg, err) < 0) {
@@ -159,7 +160,7 @@ static char *thread_references(const char *chain, const char *msgid)
 static int build_reply(const struct frontmatter *fm, struct reply *p)
 {
 	const char *from, *reply_to, *subject, *msgid, *refs;
-	char err[FRONTMATTER_ERR_MAX];
+	char err[ERR_SIZE];
 	if (frontmatter_string(fm, "from", &from, err) < 0 ||
 	    frontmatter_string(fm, "reply_to", &reply_to, err) < 0 ||
 	    frontmatter_string(fm, "subject", &subject, err) < 0 ||
@@ -186,7 +187,7 @@ static int build_reply(const struct frontmatter *fm, struct reply *p)
 static int read_original(const char *dir, const char *mailbox, const char *id,
                          struct frontmatter *fm, struct mcp_result *r)
 {
-	char path[PATH_MAX], err[FRONTMATTER_ERR_MAX];
+	char path[PATH_MAX], err[ERR_SIZE];
 	struct buf text = BUF_INIT;
 	if (mail_folder_resolve(dir, id, path, sizeof(path)) < 0)
 		return mcp_tool_fail(r, "Email '%s' not found in mailbox '%s'.", id, mailbox);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base/err.h"
 #include "base/base64.h"
 #include "base/fileio.h"
 #include "mime/mime_encode.h"
@@ -44,17 +45,15 @@ static int has_crlf(const char *s)
 	return s && strpbrk(s, "\r\n") != NULL;
 }
 
-static int check_headers(const struct compose_message *in, char err[COMPOSE_ERR_MAX])
+static int check_headers(const struct compose_message *in, char err[ERR_SIZE])
 {
 	const char *names[] = {"From", "To", "Subject"};
 	const char *values[] = {in->from, in->to, in->subject};
 	for (int k = 0; k < 3; k++)
-		if (has_crlf(values[k])) {
-			snprintf(err, COMPOSE_ERR_MAX,
-				 "Header '%s' contains CRLF characters. Possible header injection",
-				 names[k]);
-			return -1;
-		}
+		if (has_crlf(values[k]))
+			return err_set(
+			    err, "Header '%s' contains CRLF characters. Possible header injection",
+			    names[k]);
 	return 0;
 }
 
@@ -86,22 +85,17 @@ static int put_headers(const struct compose_message *in, struct buf *out)
 }
 
 static int put_attachment(struct buf *out, const char *boundary, const char *path,
-			  char err[COMPOSE_ERR_MAX])
+                          char err[ERR_SIZE])
 {
 	struct stat st;
-	if (stat(path, &st) < 0) {
-		snprintf(err, COMPOSE_ERR_MAX, "Attachment file not found: %s", path);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, COMPOSE_ERR_MAX, "Attachment path is not a file: %s", path);
-		return -1;
-	}
+	if (stat(path, &st) < 0)
+		return err_set(err, "Attachment file not found: %s", path);
+	if (!S_ISREG(st.st_mode))
+		return err_set(err, "Attachment path is not a file: %s", path);
 	struct buf data = BUF_INIT;
 	data.limit = ATTACHMENT_MAX;
 	if (fileio_read_file(path, &data) < 0) {
-		snprintf(err, COMPOSE_ERR_MAX, "Cannot read attachment %s: %s", path,
-			 strerror(errno));
+		err_set(err, "Cannot read attachment %s: %s", path, strerror(errno));
 		buf_free(&data);
 		return -1;
 	}
@@ -117,18 +111,16 @@ static int put_attachment(struct buf *out, const char *boundary, const char *pat
 		 : 0;
 	buf_free(&data);
 	if (rc < 0)
-		snprintf(err, COMPOSE_ERR_MAX, "out of memory");
+		err_set(err, "out of memory");
 	return rc;
 }
 
-int compose_message(const struct compose_message *in, struct buf *out, char err[COMPOSE_ERR_MAX])
+int compose_message(const struct compose_message *in, struct buf *out, char err[ERR_SIZE])
 {
 	if (check_headers(in, err) < 0)
 		return -1;
-	if (put_headers(in, out) < 0) {
-		snprintf(err, COMPOSE_ERR_MAX, "cannot compose the message");
-		return -1;
-	}
+	if (put_headers(in, out) < 0)
+		return err_set(err, "cannot compose the message");
 	if (in->nattachments == 0)
 		return buf_append_str(out, "\r\n") < 0 ||
 			       mime_to_crlf(in->body, strlen(in->body), out) < 0

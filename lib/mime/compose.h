@@ -4,9 +4,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/buf.h"
-
-#define COMPOSE_ERR_MAX 512
 
 struct compose_message {
 	const char *from, *to, *subject, *body;
@@ -19,7 +18,7 @@ struct compose_message {
 /* From, To, Subject, Date, Message-ID <uuid@from-domain>, In-Reply-To/References for a
  * reply, MIME-Version, then the body (CRLF), or multipart/mixed with the attachments
  * base64-encoded. 0, or -1 with the user-facing message in err. */
-int compose_message(const struct compose_message *in, struct buf *out, char err[COMPOSE_ERR_MAX]);
+int compose_message(const struct compose_message *in, struct buf *out, char err[ERR_SIZE]);
 
 /* A MIME type from the file name's extension; application/octet-stream otherwise. */
 const char *compose_guess_type(const char *path);

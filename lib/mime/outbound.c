@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/err.h"
 #include "base/base64.h"
 #include "mime/markdown.h"
 #include "mime/mime_encode.h"
@@ -25,11 +26,10 @@ void outbound_message_free(struct outbound_message *m)
 	mime_message_free(&m->parts);
 }
 
-static int fail(const char **code, char err[OUTBOUND_ERR_MAX], const char *c, const char *why)
+static int fail(const char **code, char err[ERR_SIZE], const char *c, const char *why)
 {
 	*code = c;
-	snprintf(err, OUTBOUND_ERR_MAX, "%s", why);
-	return -1;
+	return err_set(err, "%s", why);
 }
 
 static int dropped_header(const struct mime_field *f)
@@ -168,7 +168,7 @@ static int body_region(struct buf *out, const struct outbound_input *in,
 }
 
 int outbound_assemble(const struct outbound_input *in, struct outbound_message *out,
-		      const char **code, char err[OUTBOUND_ERR_MAX])
+                      const char **code, char err[ERR_SIZE])
 {
 	memset(out, 0, sizeof(*out));
 	if (!has_blank_line(in->msg, in->len))

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "mime/mime.h"
 
@@ -27,11 +28,9 @@ struct outbound_message {
 	struct mime_message parts; /* attachments of the request, decoded */
 };
 
-#define OUTBOUND_ERR_MAX 512
-
 /* 0, or -1 with code ("MALFORMED", "BODY_TOO_LARGE") and a reason in err. */
 int outbound_assemble(const struct outbound_input *in, struct outbound_message *out,
-		      const char **code, char err[OUTBOUND_ERR_MAX]);
+                      const char **code, char err[ERR_SIZE]);
 void outbound_message_free(struct outbound_message *m);
 
 const char *outbound_format_name(enum outbound_format f);

@@ -10,18 +10,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/clock.h"
 #include "base/fileio.h"
 #include "net/tcp_connect.h"
 #include "net/tls_client.h"
 
 #define HTTP_READ_CHUNK 4096
-
-static int fail(char err[HTTP_ERR_SIZE], const char *msg, const char *arg)
-{
-	snprintf(err, HTTP_ERR_SIZE, "%s%s", msg, arg ? arg : "");
-	return -1;
-}
 
 static int parse_port(const char *s, size_t n, unsigned *port)
 {
@@ -40,19 +35,19 @@ static int parse_port(const char *s, size_t n, unsigned *port)
 }
 
 /* host[:port] or [v6][:port], already cut from the URL. */
-static int parse_authority(const char *a, size_t n, struct http_url *u, char err[HTTP_ERR_SIZE])
+static int parse_authority(const char *a, size_t n, struct http_url *u, char err[ERR_SIZE])
 {
 	const char *host = a, *port = NULL;
 	size_t hlen = n;
 	if (n && a[0] == '[') {
 		const char *close = memchr(a, ']', n);
 		if (!close)
-			return fail(err, "unclosed [ in URL host", NULL);
+			return err_set(err, "unclosed [ in URL host");
 		host = a + 1;
 		hlen = (size_t)(close - host);
 		if (close + 1 < a + n) {
 			if (close[1] != ':')
-				return fail(err, "unexpected text after ] in URL host", NULL);
+				return err_set(err, "unexpected text after ] in URL host");
 			port = close + 2;
 		}
 	} else {
@@ -63,15 +58,15 @@ static int parse_authority(const char *a, size_t n, struct http_url *u, char err
 		}
 	}
 	if (hlen == 0 || hlen >= sizeof(u->host) || memchr(a, '@', n))
-		return fail(err, "bad host in URL", NULL);
+		return err_set(err, "bad host in URL");
 	memcpy(u->host, host, hlen);
 	u->host[hlen] = '\0';
 	if (port && parse_port(port, (size_t)(a + n - port), &u->port) < 0)
-		return fail(err, "bad port in URL", NULL);
+		return err_set(err, "bad port in URL");
 	return 0;
 }
 
-int http_get_parse_url(const char *url, struct http_url *u, char err[HTTP_ERR_SIZE])
+int http_get_parse_url(const char *url, struct http_url *u, char err[ERR_SIZE])
 {
 	memset(u, 0, sizeof(*u));
 	const char *rest;
@@ -83,7 +78,7 @@ int http_get_parse_url(const char *url, struct http_url *u, char err[HTTP_ERR_SI
 		u->port = 80;
 		rest = url + 7;
 	} else
-		return fail(err, "URL must start with http:// or https://: ", url);
+		return err_set(err, "URL must start with http:// or https://: %s", url);
 	size_t alen = strcspn(rest, "/?#");
 	if (parse_authority(rest, alen, u, err) < 0)
 		return -1;
@@ -91,10 +86,10 @@ int http_get_parse_url(const char *url, struct http_url *u, char err[HTTP_ERR_SI
 	size_t plen = strcspn(path, "#");
 	for (size_t k = 0; k < plen; k++)
 		if ((unsigned char)path[k] <= ' ' || path[k] == 0x7f)
-			return fail(err, "space or control character in URL path", NULL);
+			return err_set(err, "space or control character in URL path");
 	int slash = plen == 0 || path[0] != '/';
 	if (plen + (size_t)slash >= sizeof(u->path))
-		return fail(err, "URL path too long", NULL);
+		return err_set(err, "URL path too long");
 	snprintf(u->path, sizeof(u->path), "%s%.*s", slash ? "/" : "", (int)plen, path);
 	return 0;
 }
@@ -136,14 +131,14 @@ struct framing {
 };
 
 static int parse_head(const char *data, size_t len, size_t *pos, int *status, struct framing *f,
-                      char err[HTTP_ERR_SIZE])
+                      char err[ERR_SIZE])
 {
 	size_t n;
 	const char *line = next_line(data, len, pos, &n);
 	if (!line || n < 12 || strncmp(line, "HTTP/1.", 7) != 0 || line[8] != ' ' ||
 	    !isdigit((unsigned char)line[9]) || !isdigit((unsigned char)line[10]) ||
 	    !isdigit((unsigned char)line[11]) || (n > 12 && line[12] != ' '))
-		return fail(err, "not an HTTP/1.x response", NULL);
+		return err_set(err, "not an HTTP/1.x response");
 	*status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
 	f->chunked = 0;
 	f->length = -1;
@@ -156,31 +151,31 @@ static int parse_head(const char *data, size_t len, size_t *pos, int *status, st
 			char num[24];
 			char *end;
 			if (vl == 0 || vl >= sizeof(num) || !isdigit((unsigned char)v[0]))
-				return fail(err, "bad Content-Length", NULL);
+				return err_set(err, "bad Content-Length");
 			memcpy(num, v, vl);
 			num[vl] = '\0';
 			f->length = strtoll(num, &end, 10);
 			if (*end || f->length < 0)
-				return fail(err, "bad Content-Length", NULL);
+				return err_set(err, "bad Content-Length");
 		}
 	}
 	if (!line)
-		return fail(err, "response header section cut short", NULL);
+		return err_set(err, "response header section cut short");
 	return 0;
 }
 
 static int parse_chunked(const char *data, size_t len, size_t pos, struct buf *body,
-                         char err[HTTP_ERR_SIZE])
+                         char err[ERR_SIZE])
 {
 	for (;;) {
 		size_t n;
 		const char *line = next_line(data, len, &pos, &n);
 		if (!line || n == 0 || !isxdigit((unsigned char)line[0]))
-			return fail(err, "chunked body cut short or malformed", NULL);
+			return err_set(err, "chunked body cut short or malformed");
 		unsigned long long size = 0;
 		for (size_t k = 0; k < n && isxdigit((unsigned char)line[k]); k++) {
 			if (size > HTTP_RESPONSE_MAX)
-				return fail(err, "chunk too large", NULL);
+				return err_set(err, "chunk too large");
 			size = size * 16 +
 			       (unsigned)(isdigit((unsigned char)line[k])
 			                      ? line[k] - '0'
@@ -190,15 +185,15 @@ static int parse_chunked(const char *data, size_t len, size_t pos, struct buf *b
 			return 0;
 		if (size > len - pos || len - pos - size < 2 || data[pos + size] != '\r' ||
 		    data[pos + size + 1] != '\n')
-			return fail(err, "chunked body cut short or malformed", NULL);
+			return err_set(err, "chunked body cut short or malformed");
 		if (buf_append(body, data + pos, (size_t)size) < 0)
-			return fail(err, "out of memory", NULL);
+			return err_set(err, "out of memory");
 		pos += (size_t)size + 2;
 	}
 }
 
 int http_get_parse_response(const char *data, size_t len, int closed, int *status, struct buf *body,
-                        char err[HTTP_ERR_SIZE])
+                            char err[ERR_SIZE])
 {
 	size_t pos = 0;
 	struct framing f = {0, -1};
@@ -209,12 +204,12 @@ int http_get_parse_response(const char *data, size_t len, int closed, int *statu
 	size_t have = len - pos;
 	if (f.length >= 0) {
 		if ((unsigned long long)f.length > have)
-			return fail(err, "body shorter than its Content-Length", NULL);
+			return err_set(err, "body shorter than its Content-Length");
 		have = (size_t)f.length;
 	} else if (!closed)
-		return fail(err, "body cut short (connection ended without close_notify)", NULL);
+		return err_set(err, "body cut short (connection ended without close_notify)");
 	if (buf_append(body, data + pos, have) < 0)
-		return fail(err, "out of memory", NULL);
+		return err_set(err, "out of memory");
 	return 0;
 }
 
@@ -258,41 +253,41 @@ static ssize_t conn_read(struct conn *c, char *buf, size_t len, int timeout_ms, 
 }
 
 static int read_response(struct conn *c, int64_t end, struct buf *resp, int *closed,
-                         char err[HTTP_ERR_SIZE])
+                         char err[ERR_SIZE])
 {
 	char chunk[HTTP_READ_CHUNK];
 	for (;;) {
 		int64_t left = end - clock_monotonic_ms();
 		if (left <= 0)
-			return fail(err, "timed out waiting for the answer", NULL);
+			return err_set(err, "timed out waiting for the answer");
 		ssize_t n = conn_read(c, chunk, sizeof(chunk), (int)left, closed);
 		if (n < 0)
-			return fail(err, "reading the answer: ",
-			            c->tls ? tls_conn_strerror(c->tls) : strerror(errno));
+			return err_set(err, "reading the answer: %s",
+			               c->tls ? tls_conn_strerror(c->tls) : strerror(errno));
 		if (n == 0)
 			return 0;
 		if (resp->len + (size_t)n > HTTP_RESPONSE_MAX)
-			return fail(err, "answer too large", NULL);
+			return err_set(err, "answer too large");
 		if (buf_append(resp, chunk, (size_t)n) < 0)
-			return fail(err, "out of memory", NULL);
+			return err_set(err, "out of memory");
 	}
 }
 
 /* TLS on c->fd, refusing a server whose certificate does not verify. */
 static int start_tls(struct conn *c, struct tls_peer_check *check, const char *host, int64_t end,
-                     char err[HTTP_ERR_SIZE])
+                     char err[ERR_SIZE])
 {
 	struct tls_trust trust = {0};
-	char terr[TLS_ERR_SIZE];
+	char terr[ERR_SIZE];
 	if (tls_client_trust_load(&trust, terr) < 0)
-		return fail(err, "cannot load CA certificates: ", terr);
+		return err_set(err, "cannot load CA certificates: %s", terr);
 	int rc = -1;
 	if (tls_client_start(c->tls, check, &trust, host, c->fd) < 0 ||
 	    tls_conn_handshake(c->tls, (int)(end - clock_monotonic_ms())) < 0)
-		fail(err, "TLS handshake failed: ", tls_conn_strerror(c->tls));
+		err_set(err, "TLS handshake failed: %s", tls_conn_strerror(c->tls));
 	else if (!check->verified)
 		snprintf(
-		    err, HTTP_ERR_SIZE,
+		    err, ERR_SIZE,
 		    "certificate of %.120s not verified against the CA bundle (BearSSL error %d)",
 		    host, check->error);
 	else
@@ -302,7 +297,7 @@ static int start_tls(struct conn *c, struct tls_peer_check *check, const char *h
 }
 
 static int exchange(struct conn *c, const struct http_url *u, int64_t end, struct buf *resp,
-                    int *closed, char err[HTTP_ERR_SIZE])
+                    int *closed, char err[ERR_SIZE])
 {
 	struct buf req = BUF_INIT;
 	int v6 = strchr(u->host, ':') != NULL;
@@ -315,27 +310,26 @@ static int exchange(struct conn *c, const struct http_url *u, int64_t end, struc
 	               "Accept: */*\r\nConnection: close\r\n\r\n",
 	               u->path, v6 ? "[" : "", u->host, v6 ? "]" : "", port) < 0) {
 		buf_free(&req);
-		return fail(err, "out of memory", NULL);
+		return err_set(err, "out of memory");
 	}
 	int rc = conn_write(c, req.data, req.len, (int)(end - clock_monotonic_ms()));
 	buf_free(&req);
 	if (rc < 0)
-		return fail(err, "sending the request: ",
-		            c->tls ? tls_conn_strerror(c->tls) : strerror(errno));
+		return err_set(err, "sending the request: %s",
+		               c->tls ? tls_conn_strerror(c->tls) : strerror(errno));
 	return read_response(c, end, resp, closed, err);
 }
 
-int http_get(const char *url, int timeout_ms, int *status, struct buf *body,
-             char err[HTTP_ERR_SIZE])
+int http_get(const char *url, int timeout_ms, int *status, struct buf *body, char err[ERR_SIZE])
 {
 	struct http_url u;
 	if (http_get_parse_url(url, &u, err) < 0)
 		return -1;
 	int64_t end = clock_monotonic_ms() + timeout_ms;
-	char cerr[TCP_CONNECT_ERR_SIZE];
+	char cerr[ERR_SIZE];
 	struct conn c = {tcp_connect_host(u.host, u.port, timeout_ms, cerr), NULL};
 	if (c.fd < 0)
-		return fail(err, cerr, NULL);
+		return err_set(err, "%s", cerr);
 	struct tls_peer_check *check = NULL;
 	struct buf resp = BUF_INIT;
 	int closed = 0, rc = -1;
@@ -343,7 +337,7 @@ int http_get(const char *url, int timeout_ms, int *status, struct buf *body,
 		c.tls = calloc(1, sizeof(*c.tls));
 		check = calloc(1, sizeof(*check));
 		if (!c.tls || !check)
-			fail(err, "out of memory", NULL);
+			err_set(err, "out of memory");
 	}
 	if ((!u.tls || (c.tls && check && start_tls(&c, check, u.host, end, err) == 0)) &&
 	    exchange(&c, &u, end, &resp, &closed, err) == 0)

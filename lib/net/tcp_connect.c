@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "net/dns.h"
 
 #define HOST_ADDRS_MAX 16
@@ -65,7 +66,7 @@ static socklen_t sockaddr_from(struct sockaddr_storage *ss, const unsigned char 
 
 /* The host's addresses: the literal itself, else A then AAAA records. Count, or -1 (err). */
 static int host_addrs(const char *host, unsigned port, struct sockaddr_storage *out,
-                      socklen_t *lens, char err[TCP_CONNECT_ERR_SIZE])
+                      socklen_t *lens, char err[ERR_SIZE])
 {
 	char lit[64];
 	unsigned char bytes[16];
@@ -80,11 +81,8 @@ static int host_addrs(const char *host, unsigned port, struct sockaddr_storage *
 		return 1;
 	}
 	struct dns_resolver r;
-	if (dns_resolver_init(&r) < 0) {
-		snprintf(err, TCP_CONNECT_ERR_SIZE, "cannot read resolver configuration: %s",
-		         strerror(errno));
-		return -1;
-	}
+	if (dns_resolver_init(&r) < 0)
+		return err_set(err, "cannot read resolver configuration: %s", strerror(errno));
 	int n = 0;
 	static const uint16_t types[] = {DNS_T_A, DNS_T_AAAA};
 	for (size_t t = 0; t < 2; t++) {
@@ -96,12 +94,11 @@ static int host_addrs(const char *host, unsigned port, struct sockaddr_storage *
 		dns_result_free(&res);
 	}
 	if (n == 0)
-		snprintf(err, TCP_CONNECT_ERR_SIZE, "cannot resolve %s", host);
+		err_set(err, "cannot resolve %s", host);
 	return n ? n : -1;
 }
 
-int tcp_connect_host(const char *host, unsigned port, int timeout_ms,
-                     char err[TCP_CONNECT_ERR_SIZE])
+int tcp_connect_host(const char *host, unsigned port, int timeout_ms, char err[ERR_SIZE])
 {
 	struct sockaddr_storage addrs[HOST_ADDRS_MAX];
 	socklen_t lens[HOST_ADDRS_MAX];
@@ -114,7 +111,6 @@ int tcp_connect_host(const char *host, unsigned port, int timeout_ms,
 		e = errno;
 	}
 	if (n > 0)
-		snprintf(err, TCP_CONNECT_ERR_SIZE, "cannot connect to %s port %u: %s", host, port,
-		         strerror(e));
+		err_set(err, "cannot connect to %s port %u: %s", host, port, strerror(e));
 	return -1;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/log.h"
 #include "crypto/pem.h"
 
@@ -76,15 +77,14 @@ void tls_client_trust_free(struct tls_trust *t)
 	t->loaded = 0;
 }
 
-int tls_client_trust_load(struct tls_trust *t, char err[TLS_ERR_SIZE])
+int tls_client_trust_load(struct tls_trust *t, char err[ERR_SIZE])
 {
 	const char *path = getenv("AIMX_TLS_CA_FILE");
 	struct pem_list pems = PEM_LIST_INIT;
 	t->ta = NULL;
 	t->n = 0;
 	t->loaded = 1;
-	if (pem_read_file(path && *path ? path : TLS_CA_BUNDLE, "CA bundle", &pems, err,
-			  TLS_ERR_SIZE) < 0)
+	if (pem_read_file(path && *path ? path : TLS_CA_BUNDLE, "CA bundle", &pems, err) < 0)
 		return -1;
 	t->ta = calloc(pems.count ? pems.count : 1, sizeof(*t->ta));
 	for (size_t k = 0; t->ta && k < pems.count; k++)
@@ -94,16 +94,14 @@ int tls_client_trust_load(struct tls_trust *t, char err[TLS_ERR_SIZE])
 		else if (t->ta)
 			anchor_free(&t->ta[t->n]);
 	pem_list_free(&pems);
-	if (!t->ta) {
-		snprintf(err, TLS_ERR_SIZE, "out of memory reading the CA bundle");
-		return -1;
-	}
+	if (!t->ta)
+		return err_set(err, "out of memory reading the CA bundle");
 	return 0;
 }
 
 void tls_client_trust_need(struct tls_trust *t)
 {
-	char err[TLS_ERR_SIZE];
+	char err[ERR_SIZE];
 	if (t->loaded)
 		return;
 	if (tls_client_trust_load(t, err) < 0)

@@ -2,6 +2,7 @@
 #ifndef AIMX_TLS_CLIENT_H
 #define AIMX_TLS_CLIENT_H
 
+#include "base/err.h"
 #include "net/tls_conn.h"
 
 #define TLS_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
@@ -16,7 +17,7 @@ struct tls_trust {
 /* Reads $AIMX_TLS_CA_FILE (tests) or TLS_CA_BUNDLE; certificates that do not decode are
  * skipped. An unreadable bundle gives no anchors (every peer is then "unverified"), with
  * the reason in err. 0, or -1 (err set, t empty). */
-int tls_client_trust_load(struct tls_trust *t, char err[TLS_ERR_SIZE]);
+int tls_client_trust_load(struct tls_trust *t, char err[ERR_SIZE]);
 void tls_client_trust_free(struct tls_trust *t);
 /* Loads the anchors the first time a handshake needs them (a send with no STARTTLS never
  * parses the bundle); an unreadable bundle is logged once and leaves no anchors. */

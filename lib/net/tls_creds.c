@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "crypto/pem.h"
@@ -63,44 +64,35 @@ static int leaf_key_supported(const br_x509_pkey *pk)
 }
 
 /* Every certificate must parse; the leaf's key must be one we can serve with. */
-static int check_chain(const struct tls_creds *creds, struct leaf_info *leaf,
-                       const char *path, char err[TLS_ERR_SIZE])
+static int check_chain(const struct tls_creds *creds, struct leaf_info *leaf, const char *path,
+                       char err[ERR_SIZE])
 {
 	for (size_t i = creds->chain_len; i-- > 0;) {
 		int e = decode_cert(&leaf->dec, &creds->chain[i]);
-		if (e != 0) {
-			snprintf(err, TLS_ERR_SIZE,
-			         "certificate file %s: %s #%zu (BearSSL error %d)", path,
-			         "not valid X.509: certificate", i + 1, e);
-			return -1;
-		}
+		if (e != 0)
+			return err_set(err, "certificate file %s: %s #%zu (BearSSL error %d)", path,
+			               "not valid X.509: certificate", i + 1, e);
 	}
 	/* The loop ends on the leaf, so the decoder now describes it. */
 	leaf->pkey = br_x509_decoder_get_pkey(&leaf->dec);
-	if (!leaf_key_supported(leaf->pkey)) {
-		snprintf(err, TLS_ERR_SIZE, "certificate file %s: %s", path,
-		         "unsupported public key (RSA or EC P-256/P-384/P-521 only)");
-		return -1;
-	}
+	if (!leaf_key_supported(leaf->pkey))
+		return err_set(err, "certificate file %s: %s", path,
+		               "unsupported public key (RSA or EC P-256/P-384/P-521 only)");
 	return 0;
 }
 
 static int load_chain(struct tls_creds *creds, struct leaf_info *leaf, const char *path,
-                      char err[TLS_ERR_SIZE])
+                      char err[ERR_SIZE])
 {
 	struct pem_list pems = PEM_LIST_INIT;
-	if (pem_read_file(path, "certificate", &pems, err, TLS_ERR_SIZE) < 0)
+	if (pem_read_file(path, "certificate", &pems, err) < 0)
 		return -1;
 	int rc = take_chain(creds, &pems);
 	pem_list_free(&pems);
-	if (rc < 0) {
-		snprintf(err, TLS_ERR_SIZE, "certificate file %s: out of memory", path);
-		return -1;
-	}
-	if (creds->chain_len == 0) {
-		snprintf(err, TLS_ERR_SIZE, "certificate file %s: no CERTIFICATE block", path);
-		return -1;
-	}
+	if (rc < 0)
+		return err_set(err, "certificate file %s: out of memory", path);
+	if (creds->chain_len == 0)
+		return err_set(err, "certificate file %s: no CERTIFICATE block", path);
 	return check_chain(creds, leaf, path, err);
 }
 
@@ -147,8 +139,8 @@ static int key_matches(const struct tls_creds *creds, const br_x509_pkey *pkey)
 	return ec_key_matches(&creds->key.ec, &pkey->key.ec);
 }
 
-int tls_creds_load(struct tls_creds *creds, const char *cert_path,
-                          const char *key_path, char err[TLS_ERR_SIZE])
+int tls_creds_load(struct tls_creds *creds, const char *cert_path, const char *key_path,
+                   char err[ERR_SIZE])
 {
 	struct leaf_info leaf;
 	memset(creds, 0, sizeof(*creds));
@@ -156,8 +148,8 @@ int tls_creds_load(struct tls_creds *creds, const char *cert_path,
 	if (load_chain(creds, &leaf, cert_path, err) < 0 || private_key_load(key_path, &creds->key, err) < 0)
 		goto fail;
 	if (!key_matches(creds, leaf.pkey)) {
-		snprintf(err, TLS_ERR_SIZE, "key file %s does not match the certificate in %s",
-		         key_path, cert_path);
+		err_set(err, "key file %s does not match the certificate in %s", key_path,
+		        cert_path);
 		goto fail;
 	}
 	creds->issuer_key_type = (unsigned)br_x509_decoder_get_signer_key_type(&leaf.dec);

@@ -6,9 +6,8 @@
 
 #include <bearssl.h>
 
+#include "base/err.h"
 #include "crypto/private_key.h"
-
-#define TLS_ERR_SIZE     256
 
 /* A certificate chain and its private key, loaded once (in the master, before fork) and then
  * shared read-only by every session. All pointers are owned (malloc'd) by the struct, so it
@@ -26,7 +25,7 @@ struct tls_creds {
  * may name the same file), and check that the key belongs to the leaf certificate.
  * 0, or -1 with a message naming the file and the problem in `err` (creds left empty). */
 int tls_creds_load(struct tls_creds *creds, const char *cert_path, const char *key_path,
-		   char err[TLS_ERR_SIZE]);
+                   char err[ERR_SIZE]);
 
 /* Wipe the private key and release everything; the struct is left empty (free again is a no-op). */
 void tls_creds_free(struct tls_creds *creds);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "base/paths.h"
@@ -52,7 +53,7 @@ static int join(char *out, size_t outsz, const char *dir, const char *name)
 	return 0;
 }
 
-int dev_env_prepare(const char *dir, struct dev_env *env, char *err, size_t errsz)
+int dev_env_prepare(const char *dir, struct dev_env *env, char err[ERR_SIZE])
 {
 	char abs[PATH_MAX], tls_dir[PATH_MAX];
 	struct stat st;
@@ -61,22 +62,16 @@ int dev_env_prepare(const char *dir, struct dev_env *env, char *err, size_t errs
 	    join(env->config_path, sizeof(env->config_path), abs, "config.toml") < 0 ||
 	    join(env->cert_path, sizeof(env->cert_path), tls_dir, "cert.pem") < 0 ||
 	    join(env->key_path, sizeof(env->key_path), tls_dir, "key.pem") < 0) {
-		snprintf(err, errsz, "cannot prepare %s: %s", dir, strerror(errno));
-		return -1;
+		return err_set(err, "cannot prepare %s: %s", dir, strerror(errno));
 	}
-	if (stat(env->config_path, &st) < 0 && write_config(env->config_path, abs) < 0) {
-		snprintf(err, errsz, "cannot write %s: %s", env->config_path, strerror(errno));
-		return -1;
-	}
-	char xerr[X509_ERR_SIZE];
+	if (stat(env->config_path, &st) < 0 && write_config(env->config_path, abs) < 0)
+		return err_set(err, "cannot write %s: %s", env->config_path, strerror(errno));
+	char xerr[ERR_SIZE];
 	if (stat(env->cert_path, &st) < 0 &&
 	    x509_selfsigned_write(DEV_DOMAIN, X509_KEY_EC_P256, env->cert_path, env->key_path, xerr) < 0) {
-		snprintf(err, errsz, "cannot make the dev certificate: %s", xerr);
-		return -1;
+		return err_set(err, "cannot make the dev certificate: %s", xerr);
 	}
-	if (setenv("AIMX_RUNTIME_DIR", abs, 0) < 0) {
-		snprintf(err, errsz, "cannot set AIMX_RUNTIME_DIR: %s", strerror(errno));
-		return -1;
-	}
+	if (setenv("AIMX_RUNTIME_DIR", abs, 0) < 0)
+		return err_set(err, "cannot set AIMX_RUNTIME_DIR: %s", strerror(errno));
 	return 0;
 }

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
+
 #define DEV_DOMAIN  "aimx.test"
 #define DEV_BIND    "127.0.0.1:2525"
 #define DEV_MAILBOX "agent"
@@ -19,6 +21,6 @@ struct dev_env {
  * allow_root_catchall, "agent" owned by nobody), data in DIR/data, the socket in DIR
  * (AIMX_RUNTIME_DIR), and a self-signed certificate in DIR/tls. Existing files are kept.
  * 0, or -1 with a message in err. */
-int dev_env_prepare(const char *dir, struct dev_env *env, char *err, size_t errsz);
+int dev_env_prepare(const char *dir, struct dev_env *env, char err[ERR_SIZE]);
 
 #endif

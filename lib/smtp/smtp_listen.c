@@ -46,20 +46,18 @@ static int parse_bind(const char *bind_addr, struct sockaddr_storage *ss, sockle
 	return inet_pton(AF_INET, host, &s4->sin_addr) == 1 ? 0 : -1;
 }
 
-int smtp_listen(const char *bind_addr, char *err, size_t errsz)
+int smtp_listen(const char *bind_addr, char err[ERR_SIZE])
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	if (parse_bind(bind_addr, &ss, &len) < 0) {
-		snprintf(err, errsz, "invalid --bind '%s': expected ADDR:PORT, e.g. 0.0.0.0:25",
-			 bind_addr);
-		return -1;
-	}
+	if (parse_bind(bind_addr, &ss, &len) < 0)
+		return err_set(err, "invalid --bind '%s': expected ADDR:PORT, e.g. 0.0.0.0:25",
+		               bind_addr);
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
 	    bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
-		snprintf(err, errsz, "cannot listen on %s: %s", bind_addr, strerror(errno));
+		err_set(err, "cannot listen on %s: %s", bind_addr, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;

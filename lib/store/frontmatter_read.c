@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "conf/toml_scan.h"
 
@@ -45,15 +46,12 @@ static long key_end(const char *line)
 	return -1;
 }
 
-static int add_entry(struct frontmatter *fm, const char *line, int phys,
-                     char err[FRONTMATTER_ERR_MAX])
+static int add_entry(struct frontmatter *fm, const char *line, int phys, char err[ERR_SIZE])
 {
-	char terr[TOML_ERR_MAX];
+	char terr[ERR_SIZE];
 	long eq = key_end(line);
-	if (eq < 0) {
-		snprintf(err, FRONTMATTER_ERR_MAX, "line %d: expected `key = value`", phys);
-		return -1;
-	}
+	if (eq < 0)
+		return err_set(err, "line %d: expected `key = value`", phys);
 	char *keytext = strndup(line, (size_t)eq);
 	struct strlist path = {0};
 	struct toml_value v;
@@ -62,7 +60,7 @@ static int add_entry(struct frontmatter *fm, const char *line, int phys,
 	if (rc == 0 && toml_value_parse(line + eq + 1, &v, terr) < 0)
 		rc = -1;
 	if (rc < 0) {
-		snprintf(err, FRONTMATTER_ERR_MAX, "line %d: %s", phys, terr);
+		err_set(err, "line %d: %s", phys, terr);
 		strlist_free(&path);
 		return -1;
 	}
@@ -74,14 +72,14 @@ static int add_entry(struct frontmatter *fm, const char *line, int phys,
 		return 0;
 	}
 	if (key && frontmatter_get(fm, key)) {
-		snprintf(err, FRONTMATTER_ERR_MAX, "line %d: duplicate key `%s`", phys, key);
+		err_set(err, "line %d: duplicate key `%s`", phys, key);
 		rc = -1;
 	}
 	struct fm_entry *grown =
 	    key && rc == 0 ? realloc(fm->v, (fm->n + 1) * sizeof(*fm->v)) : NULL;
 	if (!grown) {
 		if (rc == 0)
-			snprintf(err, FRONTMATTER_ERR_MAX, "out of memory");
+			err_set(err, "out of memory");
 		free(key);
 		toml_value_free(&v);
 		return -1;
@@ -93,32 +91,25 @@ static int add_entry(struct frontmatter *fm, const char *line, int phys,
 }
 
 /* Top-level entries of the scanned lines; after the first table header nothing is kept. */
-static int collect(const struct toml_scan *sc, struct frontmatter *fm,
-                   char err[FRONTMATTER_ERR_MAX])
+static int collect(const struct toml_scan *sc, struct frontmatter *fm, char err[ERR_SIZE])
 {
-	if (sc->nerrors) {
-		snprintf(err, FRONTMATTER_ERR_MAX, "line %d: %s", sc->errors[0].line + 1,
-		         sc->errors[0].message);
-		return -1;
-	}
+	if (sc->nerrors)
+		return err_set(err, "line %d: %s", sc->errors[0].line + 1, sc->errors[0].message);
 	for (size_t k = 0; k < sc->nlines && sc->lines[k][0] != '['; k++)
 		if (add_entry(fm, sc->lines[k], sc->phys_line[k] + 1, err) < 0)
 			return -1;
 	return 0;
 }
 
-int frontmatter_parse(const char *text, size_t len, struct frontmatter *fm,
-                      char err[FRONTMATTER_ERR_MAX])
+int frontmatter_parse(const char *text, size_t len, struct frontmatter *fm, char err[ERR_SIZE])
 {
 	memset(fm, 0, sizeof(*fm));
 	long n = frontmatter_toml_len(text, len);
 	if (n < 0)
 		return 0;
 	struct toml_scan sc;
-	if (toml_scan(text + 4, (size_t)n, &sc) < 0) {
-		snprintf(err, FRONTMATTER_ERR_MAX, "out of memory");
-		return -1;
-	}
+	if (toml_scan(text + 4, (size_t)n, &sc) < 0)
+		return err_set(err, "out of memory");
 	int rc = collect(&sc, fm, err);
 	toml_scan_free(&sc);
 	if (rc < 0) {
@@ -147,15 +138,14 @@ const struct toml_value *frontmatter_get(const struct frontmatter *fm, const cha
 }
 
 static int type_error(const char *key, const struct toml_value *v, const char *want,
-                      char err[FRONTMATTER_ERR_MAX])
+                      char err[ERR_SIZE])
 {
-	snprintf(err, FRONTMATTER_ERR_MAX, "invalid type for `%s`: %s, expected %s", key,
-	         toml_type_name(v->type), want);
-	return -1;
+	return err_set(err, "invalid type for `%s`: %s, expected %s", key, toml_type_name(v->type),
+	               want);
 }
 
 int frontmatter_string(const struct frontmatter *fm, const char *key, const char **out,
-                       char err[FRONTMATTER_ERR_MAX])
+                       char err[ERR_SIZE])
 {
 	const struct toml_value *v = frontmatter_get(fm, key);
 	*out = "";
@@ -168,7 +158,7 @@ int frontmatter_string(const struct frontmatter *fm, const char *key, const char
 }
 
 int frontmatter_bool(const struct frontmatter *fm, const char *key, int dflt, int *out,
-                     char err[FRONTMATTER_ERR_MAX])
+                     char err[ERR_SIZE])
 {
 	const struct toml_value *v = frontmatter_get(fm, key);
 	*out = dflt;

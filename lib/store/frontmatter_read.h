@@ -5,10 +5,10 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "conf/toml.h"
 
-#define FRONTMATTER_ERR_MAX  256
 #define FRONTMATTER_HEAD_MAX (1024 * 1024) /* a frontmatter longer than this is an error */
 
 struct fm_entry {
@@ -25,18 +25,17 @@ struct frontmatter {
 
 /* text starts with a "+++" line and has a closing "+++" line: 1 with fm filled; 0 when it
  * has no frontmatter; -1 with a TOML error ("line N: ...") in err. */
-int frontmatter_parse(const char *text, size_t len, struct frontmatter *fm,
-                      char err[FRONTMATTER_ERR_MAX]);
+int frontmatter_parse(const char *text, size_t len, struct frontmatter *fm, char err[ERR_SIZE]);
 void frontmatter_free(struct frontmatter *fm);
 
 /* The value of key, NULL when absent. */
 const struct toml_value *frontmatter_get(const struct frontmatter *fm, const char *key);
 /* The string at key ("" when absent): 0, or -1 with "invalid type for `key`: ..." in err. */
 int frontmatter_string(const struct frontmatter *fm, const char *key, const char **out,
-                       char err[FRONTMATTER_ERR_MAX]);
+                       char err[ERR_SIZE]);
 /* The boolean at key (dflt when absent): 0, or -1 with the type error in err. */
 int frontmatter_bool(const struct frontmatter *fm, const char *key, int dflt, int *out,
-                     char err[FRONTMATTER_ERR_MAX]);
+                     char err[ERR_SIZE]);
 
 /* The length of the TOML between text's opening "+++\n" line and its closing "+++" line
  * (the block starts at text + 4), or -1 when text has no complete frontmatter. */

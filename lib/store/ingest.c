@@ -1,4 +1,5 @@
 /* ingest.c: route, parse, name and durably store one inbound message (mail.md 2.2, DECISIONS 1-5, 17). */
+#include "base/err.h"
 #include "store/ingest.h"
 
 #include <errno.h>
@@ -28,10 +29,10 @@ static int fail(struct ingest_result *res, enum ingest_status status, const char
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(res->error, sizeof(res->error), fmt, ap);
-	va_end(ap);
 	res->status = status;
-	return -1;
+	int rc = err_vset(res->error, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* Everything the .md and the bundle are made of, built before the lock is taken. */

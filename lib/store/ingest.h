@@ -5,13 +5,13 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "base/err.h"
 #include "trust/trust.h"
 #include "conf/config.h"
 #include "store/inbound_fields.h"
 #include "base/paths.h"
 
-#define INGEST_ID_MAX    128
-#define INGEST_ERROR_MAX 256
+#define INGEST_ID_MAX 128
 
 struct ingest_request {
 	const struct config *cfg;
@@ -37,7 +37,7 @@ struct ingest_result {
 	const struct mailbox *mailbox;
 	char id[INGEST_ID_MAX];       /* the stem, e.g. 2025-01-01-120001-hello */
 	char path[AIMX_PATH_MAX];     /* the stored .md */
-	char error[INGEST_ERROR_MAX]; /* why, for NO_ROUTE and FAILED */
+	char error[ERR_SIZE];         /* why, for NO_ROUTE and FAILED */
 	char trusted[TRUST_VERDICT_MAX];   /* the mailbox's trust verdict, for the hook gate */
 	struct inbound_fields fields;     /* the frontmatter fields, for the hook environment */
 };

@@ -98,7 +98,7 @@ static int replies_parse(const unsigned char *data, size_t len)
 	int bad = 0;
 	for (size_t v = 0; v < AIMX_NVERBS; v++) {
 		struct aimx_response resp;
-		char why[256];
+		char why[ERR_SIZE];
 		if (aimx_response_parse((const char *)data, len, (enum aimx_verb)v, &resp, why) < 0)
 			bad |= why[0] == '\0';
 		aimx_response_free(&resp);

@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "dkim/dkim.h"
 #include "base/fileio.h"
@@ -15,7 +16,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct private_key key;
-	char err[PRIVATE_KEY_ERR_SIZE];
+	char err[ERR_SIZE];
 	if (private_key_load(argv[1], &key, err) < 0 || key.type != BR_KEYTYPE_RSA) {
 		fprintf(stderr, "dkim_sign: %s\n", key.type ? "not an RSA key" : err);
 		return 2;

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "net/tls_conn.h"
 #include "crypto/x509.h"
@@ -37,7 +38,7 @@ static int die(const char *what, const char *why)
 
 static int gencert(char **argv)
 {
-	char err[X509_ERR_SIZE];
+	char err[ERR_SIZE];
 	int kind = x509_key_kind_parse(argv[1]);
 	if (kind < 0)
 		return die(argv[1], "key kind must be rsa or ec");
@@ -140,7 +141,7 @@ static int session(int fd, const struct tls_creds *creds, int starttls)
 static int serve(char **argv, int starttls)
 {
 	struct tls_creds creds;
-	char err[TLS_ERR_SIZE];
+	char err[ERR_SIZE];
 	if (tls_creds_load(&creds, argv[1], argv[2], err) < 0)
 		return die("load", err);
 	int fd = accept_one(argv[0]);

@@ -881,7 +881,7 @@ static void test_round_trips(void)
 static void expect_bad_reply(const char *in, size_t len, enum aimx_verb v, const char *why_want)
 {
 	struct aimx_response resp;
-	char why[256];
+	char why[ERR_SIZE];
 	CHECK(aimx_response_parse(in, len, v, &resp, why) < 0);
 	CHECK_STR(why, why_want);
 	aimx_response_free(&resp);
@@ -891,7 +891,7 @@ static void expect_err_reply(const char *in, size_t len, enum aimx_verb v, const
                              const char *reason)
 {
 	struct aimx_response resp;
-	char why[256] = "";
+	char why[ERR_SIZE] = "";
 	CHECK(aimx_response_parse(in, len, v, &resp, why) == 0);
 	if (why[0])
 		fprintf(stderr, "    why: %s\n", why);
@@ -924,7 +924,7 @@ static void test_reply_status(void)
 	struct buf b = BUF_INIT;
 	CHECK(repeat(&b, "\xc3\xa9", 500) == 0);
 	struct aimx_response resp;
-	char why[256];
+	char why[ERR_SIZE];
 	CHECK(aimx_response_parse(b.data, b.len, AIMX_SEND, &resp, why) < 0);
 	CHECK(strncmp(why, "unexpected response: \"\xc3\xa9", 24) == 0);
 	CHECK(strlen(why) < 256 && strcmp(why + strlen(why) - 4, "\"...") == 0);
@@ -934,7 +934,7 @@ static void test_reply_status(void)
 static void test_reply_send(void)
 {
 	struct aimx_response resp;
-	char why[256];
+	char why[ERR_SIZE];
 	CHECK(aimx_response_parse(S("AIMX/1 OK " SEND_ID "\n"), AIMX_SEND, &resp, why) == 0);
 	CHECK(resp.ok == 1);
 	CHECK_STR(resp.message_id, SEND_ID);
@@ -956,7 +956,7 @@ static void test_reply_send(void)
 static void test_reply_ack(void)
 {
 	struct aimx_response resp;
-	char why[256];
+	char why[ERR_SIZE];
 	static const enum aimx_verb acks[] = {AIMX_MARK_READ,      AIMX_MARK_UNREAD,
 	                                      AIMX_MAILBOX_CREATE, AIMX_MAILBOX_DELETE,
 	                                      AIMX_HOOK_CREATE,    AIMX_HOOK_DELETE};
@@ -1018,7 +1018,7 @@ static void test_reply_err(void)
 static void test_reply_json(void)
 {
 	struct aimx_response resp;
-	char why[256];
+	char why[ERR_SIZE];
 	CHECK(aimx_response_parse(S("AIMX/1 OK\nContent-Length: 182\n\n" LIST_JSON),
 	                          AIMX_MAILBOX_LIST, &resp, why) == 0);
 	CHECK(resp.ok && resp.json.len == 182 && strcmp(resp.json.data, LIST_JSON) == 0);

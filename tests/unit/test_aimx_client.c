@@ -90,7 +90,8 @@ static void fake_daemon(int lfd, const struct canned *c)
 
 /* Runs aimx_client_call against a fake daemon that behaves as c says; checks the daemon's verdict. */
 static enum aimx_call_status call_fake(const struct canned *c, const struct aimx_request *req,
-                                       struct aimx_response *resp, char err[512], int *sys_errno)
+                                       struct aimx_response *resp, char err[ERR_SIZE],
+                                       int *sys_errno)
 {
 	int lfd = listen_at(sock_path);
 	CHECK(lfd >= 0);
@@ -119,7 +120,7 @@ static void test_json_ok(void)
 	struct canned c = {FAKE_READ_ALL, reply.data, reply.len, S("AIMX/1 VERSION\n\n")};
 	struct aimx_request req = {0};
 	struct aimx_response resp;
-	char err[512];
+	char err[ERR_SIZE];
 	int e = -1;
 	req.verb = AIMX_VERSION;
 	CHECK(call_fake(&c, &req, &resp, err, &e) == AIMX_CALL_OK);
@@ -137,7 +138,7 @@ static void test_send_ok(void)
 	                     "From: alice@example.com\r\nTo: bob@example.org\r\n\r\nHi\r\n")};
 	struct aimx_request req = {0};
 	struct aimx_response resp;
-	char err[512];
+	char err[ERR_SIZE];
 	int e;
 	req.verb = AIMX_SEND;
 	req.has_text_only = req.text_only = 1;
@@ -158,7 +159,7 @@ static void test_err_reply(void)
 	                     "2025-06-01-120000-hello\nContent-Length: 0\n\n")};
 	struct aimx_request req = {0};
 	struct aimx_response resp;
-	char err[512];
+	char err[ERR_SIZE];
 	int e;
 	req.verb = AIMX_MARK_READ;
 	req.mailbox = strdup("bob");
@@ -175,7 +176,7 @@ static void test_malformed_replies(void)
 {
 	struct aimx_request req = {0};
 	struct aimx_response resp;
-	char err[512];
+	char err[ERR_SIZE];
 	int e;
 	req.verb = AIMX_HOOK_LIST;
 	struct canned garbage = {FAKE_READ_ALL, S("garbage\n"), S("AIMX/1 HOOK-LIST\n\n")};
@@ -206,7 +207,7 @@ static void test_early_reply(void)
 	    NULL, 0};
 	struct aimx_request req = {0};
 	struct aimx_response resp;
-	char err[512];
+	char err[ERR_SIZE];
 	int e;
 	req.verb = AIMX_SEND;
 	CHECK(buf_reserve(&req.body, 8 * 1024 * 1024) == 0);
@@ -224,7 +225,7 @@ static void expect_connect_failure(enum aimx_call_status want, int want_errno)
 {
 	struct aimx_request req = {0};
 	struct aimx_response resp;
-	char err[512], msg[1200];
+	char err[ERR_SIZE], msg[1200];
 	int e = 0;
 	req.verb = AIMX_VERSION;
 	CHECK(aimx_client_call(&req, &resp, err, &e) == want);
@@ -276,7 +277,7 @@ static void test_other_connect_errors(const char *dir)
 	/* a request that cannot be framed never reaches the socket */
 	struct aimx_request req = {0};
 	struct aimx_response resp;
-	char err[512];
+	char err[ERR_SIZE];
 	int e = 0;
 	req.verb = AIMX_HOOK_DELETE;
 	CHECK(aimx_client_call(&req, &resp, err, &e) == AIMX_CALL_CONNECT);

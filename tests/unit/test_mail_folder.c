@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "store/frontmatter_read.h"
 #include "store/mail_folder.h"
@@ -84,7 +85,7 @@ void suite_frontmatter_read(void)
 	                           "labels = [\"a\", \"b\"]\nsize_bytes = 12\n\n[[attachments]]\n"
 	                           "filename = \"f\"\n+++\n\nbody\n";
 	struct frontmatter fm;
-	char err[FRONTMATTER_ERR_MAX];
+	char err[ERR_SIZE];
 	const char *s;
 	int b;
 	CHECK(frontmatter_parse(text, sizeof(text) - 1, &fm, err) == 1);

@@ -3,6 +3,7 @@
 #include <cJSON.h>
 #include <stdlib.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/mcp_arg.h"
@@ -283,7 +284,7 @@ void suite_mcp_args(void)
 		const struct args_case *c = &args_cases[k];
 		cJSON *v = cJSON_Parse(c->json);
 		struct mcp_args a;
-		char err[MCP_ARG_ERR_MAX] = "";
+		char err[ERR_SIZE] = "";
 		int rc = mcp_arg_decode(demo, 4, c->strict, v, &a, err);
 		CHECK(rc == (c->err ? -1 : 0));
 		if (c->err)
@@ -294,7 +295,7 @@ void suite_mcp_args(void)
 	}
 	cJSON *v = cJSON_Parse("{\"name\":\"a\",\"limit\":7,\"cmd\":[\"/bin/x\",\"y\"]}");
 	struct mcp_args a;
-	char err[MCP_ARG_ERR_MAX];
+	char err[ERR_SIZE];
 	CHECK(mcp_arg_decode(demo, 4, 1, v, &a, err) == 0);
 	CHECK(mcp_arg_u32(&a, "limit", 50) == 7);
 	CHECK(mcp_arg_bool(&a, "force", 1) == 1);

@@ -1,6 +1,7 @@
 /* test_outbound.c: unit tests for Markdown rendering, MIME encodings, SEND checks and assembly. */
 #include <stdlib.h>
 
+#include "base/err.h"
 #include "conf/config_load.h"
 #include "mime/markdown.h"
 #include "mime/mime_encode.h"
@@ -115,7 +116,7 @@ static void test_assembly(void)
 	struct outbound_input in = {msg, strlen(msg), OUTBOUND_MARKDOWN, NULL, 0, "-- \nme"};
 	struct outbound_message m;
 	const char *code = NULL;
-	char err[OUTBOUND_ERR_MAX];
+	char err[ERR_SIZE];
 	CHECK(outbound_assemble(&in, &m, &code, err) == 0);
 	CHECK_CONTAINS(m.wire.data, "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"aimx-");
 	CHECK(strstr(m.wire.data, "hidden@z.test") == NULL);
@@ -148,7 +149,7 @@ static void test_too_large(void)
 	struct outbound_input in = {msg, (size_t)h + n, OUTBOUND_MARKDOWN, NULL, 0, NULL};
 	struct outbound_message m;
 	const char *code = NULL;
-	char err[OUTBOUND_ERR_MAX];
+	char err[ERR_SIZE];
 	CHECK(outbound_assemble(&in, &m, &code, err) == -1);
 	CHECK_STR(code, "BODY_TOO_LARGE");
 	CHECK_CONTAINS(err, "markdown body exceeds 5 MiB");

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "net/http_get.h"
 #include "cli/portcheck.h"
 #include "net/tcp_connect.h"
@@ -33,7 +34,7 @@ static void listener_replies(void)
 static void check_url(const char *url, int tls, const char *host, unsigned port, const char *path)
 {
 	struct http_url u;
-	char err[HTTP_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	CHECK(http_get_parse_url(url, &u, err) == 0);
 	CHECK(u.tls == tls);
 	CHECK_STR(u.host, host);
@@ -44,7 +45,7 @@ static void check_url(const char *url, int tls, const char *host, unsigned port,
 static void check_bad_url(const char *url, const char *why)
 {
 	struct http_url u;
-	char err[HTTP_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	CHECK(http_get_parse_url(url, &u, err) < 0);
 	CHECK_CONTAINS(err, why);
 }
@@ -82,7 +83,7 @@ static int parse(const char *resp, int closed, int *status, struct buf *body, ch
 static void responses(void)
 {
 	struct buf body = BUF_INIT;
-	char err[HTTP_ERR_SIZE];
+	char err[ERR_SIZE];
 	int status = 0;
 
 	CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\n{\"reachable\":true}extra", 0,
@@ -134,7 +135,7 @@ static void responses(void)
 
 static void verify_hosts(void)
 {
-	char out[VERIFY_HOST_MAX], err[PORTCHECK_ERR_SIZE], host[256];
+	char out[VERIFY_HOST_MAX], err[ERR_SIZE], host[256];
 	CHECK(portcheck_verify_host_normalize("https://check.aimx.email//", out, err) == 0);
 	CHECK_STR(out, "https://check.aimx.email");
 	CHECK(portcheck_verify_host_name(out, host) == 0);
@@ -187,7 +188,7 @@ static void listener_owner(void)
 static void listener_and_outbound(void)
 {
 	struct portcheck_listener l;
-	char err[PORTCHECK_ERR_SIZE] = "", who[PORTCHECK_WHO_SIZE] = "", want[64];
+	char err[ERR_SIZE] = "", who[PORTCHECK_WHO_SIZE] = "", want[64];
 	unsigned port = free_port();
 	CHECK(portcheck_listener_start(&l, port, err) == 0);
 	CHECK(portcheck_port_owner(port, who) == 1);
@@ -207,7 +208,7 @@ static void listener_and_outbound(void)
 
 static void connect_errors(void)
 {
-	char err[TCP_CONNECT_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	CHECK(tcp_connect_host("bad..name", 25, 1000, err) < 0);
 	CHECK_CONTAINS(err, "cannot resolve bad..name");
 	unsigned port = free_port();
@@ -215,7 +216,7 @@ static void connect_errors(void)
 	CHECK_CONTAINS(err, "Connection refused");
 	struct buf body = BUF_INIT;
 	int status = 0;
-	char herr[HTTP_ERR_SIZE] = "";
+	char herr[ERR_SIZE] = "";
 	char url[64];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u/probe", port);
 	CHECK(http_get(url, 1000, &status, &body, herr) < 0);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "base/log.h"
 #include "cli/service.h"
@@ -12,7 +13,7 @@
 static char *render(enum init_system init, const char *exe, const char *data, const char *cfg)
 {
 	struct buf b = BUF_INIT;
-	char err[SERVICE_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	if (service_render(init, exe, data, cfg, &b, err) < 0) {
 		buf_free(&b);
 		return NULL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "base/err.h"
 #include "base/fileio.h"
 #include "base/log.h"
 #include "cli/setup_config.h"
@@ -11,7 +12,7 @@
 
 static void domains(void)
 {
-	char why[SETUP_ERR_SIZE], long_label[80], too_long[300];
+	char why[ERR_SIZE], long_label[80], too_long[300];
 	const char *good[] = {"a.b", "agent.example.com", "x-1.EXAMPLE.org", "1.2.3.4"};
 	for (size_t k = 0; k < sizeof(good) / sizeof(good[0]); k++)
 		CHECK(setup_domain_check(good[k], why) == 0);
@@ -41,7 +42,7 @@ static void domains(void)
 
 static void senders(void)
 {
-	char why[SETUP_ERR_SIZE];
+	char why[ERR_SIZE];
 	struct strlist l = {0};
 	CHECK(setup_senders_parse(" a@b.c,*@corp.test  x+y?@*.z ,", &l, why) == 0);
 	CHECK(l.n == 3);
@@ -69,7 +70,7 @@ static char *slurp(const char *path)
 
 static void create_and_update(void)
 {
-	char path[512], err[SETUP_ERR_SIZE];
+	char path[512], err[ERR_SIZE];
 	snprintf(path, sizeof(path), "%s/config.toml", unit_tmpdir("setup_config"));
 	struct strlist s = {0};
 	CHECK(strlist_push(&s, "boss@example.com") == 0);

@@ -8,6 +8,7 @@
 
 #include <bearssl.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "net/tls_conn.h"
 #include "unit.h"
@@ -54,7 +55,7 @@ static void append_dn(void *ctx, const void *data, size_t len)
 static void fixture_make(struct fixture *f, enum x509_key_kind kind)
 {
 	const char *dir = unit_tmpdir("tls-conn");
-	char cert[4200], key[4200], err[X509_ERR_SIZE], terr[TLS_ERR_SIZE];
+	char cert[4200], key[4200], err[ERR_SIZE], terr[ERR_SIZE];
 	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
 	snprintf(key, sizeof(key), "%s/key.pem", dir);
 	memset(f, 0, sizeof(*f));

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "net/tls_conn.h"
@@ -16,7 +17,7 @@ static void check_loads(const char *cert, const char *key, int key_type, size_t 
                         unsigned issuer_key_type)
 {
 	struct tls_creds creds;
-	char err[TLS_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	int rc = tls_creds_load(&creds, cert, key, err);
 	CHECK(rc == 0);
 	if (rc != 0) {
@@ -70,7 +71,7 @@ static void test_own_generated_files(const char *dir)
 {
 	static const enum x509_key_kind kinds[] = {X509_KEY_RSA2048, X509_KEY_EC_P256};
 	static const int types[] = {BR_KEYTYPE_RSA, BR_KEYTYPE_EC};
-	char cert[512], key[512], err[X509_ERR_SIZE];
+	char cert[512], key[512], err[ERR_SIZE];
 	snprintf(cert, sizeof(cert), "%s/own.crt", dir);
 	snprintf(key, sizeof(key), "%s/own.key", dir);
 	for (size_t i = 0; i < 2; i++) {
@@ -83,7 +84,7 @@ static void test_own_generated_files(const char *dir)
 static void check_fails(const char *cert, const char *key, const char *want)
 {
 	struct tls_creds creds;
-	char err[TLS_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	CHECK(tls_creds_load(&creds, cert, key, err) == -1);
 	CHECK_CONTAINS(err, want);
 	CHECK(creds.chain == NULL && creds.key.data == NULL);

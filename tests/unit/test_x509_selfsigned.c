@@ -6,6 +6,7 @@
 
 #include <bearssl.h>
 
+#include "base/err.h"
 #include "base/buf.h"
 #include "base/fileio.h"
 #include "net/tls_conn.h"
@@ -77,7 +78,7 @@ static int tlv_is(const struct tlv *t, unsigned char tag, const char *text)
 
 static void make(struct x509_selfsigned *ss, enum x509_key_kind kind, time_t now)
 {
-	char err[X509_ERR_SIZE];
+	char err[ERR_SIZE];
 	int rc = x509_selfsigned_make(ss, "mail.example.test", kind, now, err);
 	CHECK(rc == 0);
 	if (rc != 0)
@@ -248,12 +249,12 @@ static void test_bad_domains(void)
 	char too_long[X509_DOMAIN_MAX + 2];
 	long_name(too_long, X509_DOMAIN_MAX + 1);
 	struct x509_selfsigned over;
-	char over_err[X509_ERR_SIZE] = "";
+	char over_err[ERR_SIZE] = "";
 	CHECK(x509_selfsigned_make(&over, too_long, X509_KEY_EC_P256, T_2023, over_err) == -1);
 	CHECK_CONTAINS(over_err, "at most 253 characters");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct x509_selfsigned ss;
-		char err[X509_ERR_SIZE] = "";
+		char err[ERR_SIZE] = "";
 		CHECK(x509_selfsigned_make(&ss, bad[i], X509_KEY_EC_P256, T_2023, err) == -1);
 		CHECK_CONTAINS(err, "is not a hostname");
 		CHECK(ss.cert_der.data == NULL);
@@ -267,7 +268,7 @@ static void test_bad_domains(void)
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}; /* 64 */
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		struct x509_selfsigned ss;
-		char err[X509_ERR_SIZE] = "";
+		char err[ERR_SIZE] = "";
 		CHECK(x509_selfsigned_make(&ss, good[i], X509_KEY_EC_P256, T_2023, err) == 0);
 		x509_selfsigned_free(&ss);
 	}
@@ -277,7 +278,7 @@ static void test_bad_domains(void)
 		size_t len = lengths[i];
 		char name[X509_DOMAIN_MAX + 1];
 		struct x509_selfsigned ss;
-		char err[X509_ERR_SIZE] = "";
+		char err[ERR_SIZE] = "";
 		long_name(name, len);
 		CHECK(x509_selfsigned_make(&ss, name, X509_KEY_RSA2048, T_2023, err) == 0);
 		CHECK(bearssl_validate(&ss.cert_der, name, T_2023) == BR_ERR_OK);
@@ -324,7 +325,7 @@ static int count_entries(const char *dir)
 static void check_write(enum x509_key_kind kind, const char *key_banner)
 {
 	const char *dir = unit_tmpdir("x509");
-	char cert[512], key[512], err[X509_ERR_SIZE] = "", terr[TLS_ERR_SIZE] = "";
+	char cert[512], key[512], err[ERR_SIZE] = "", terr[ERR_SIZE] = "";
 	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
 	snprintf(key, sizeof(key), "%s/key.pem", dir);
 	/* Twice: the second run replaces both files. */
@@ -348,7 +349,7 @@ static void check_write(enum x509_key_kind kind, const char *key_banner)
 
 static void test_write_errors(void)
 {
-	char err[X509_ERR_SIZE] = "";
+	char err[ERR_SIZE] = "";
 	CHECK(x509_selfsigned_write("mail.example.test", X509_KEY_EC_P256, "/nonexistent/c.pem",
 	                            "/nonexistent/k.pem", err) == -1);
 	CHECK_CONTAINS(err, "key file /nonexistent/k.pem");
