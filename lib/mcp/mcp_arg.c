@@ -1,6 +1,5 @@
 /* mcp_arg.c: one parameter table per tool drives both its input schema and its argument checks.
  */
-#include "base/err.h"
 #include "mcp/mcp_arg.h"
 
 #include <math.h>
