@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "control/control_conn.h"
+#include "store/store.h"
 
 #define PEER_IP_MAX INET6_ADDRSTRLEN
 
@@ -127,15 +129,32 @@ static void children_forget(struct children *c, pid_t pid)
 		}
 }
 
+/* Remove what a crashed writer left in the mailbox folders: all dead writers' leftovers at
+ * start (pid 0), a killed child's when it is reaped. */
+static void sweep(const char *data_dir, pid_t pid)
+{
+	char who[24], count[24];
+	snprintf(who, sizeof(who), "%ld", (long)pid);
+	int n = store_sweep(data_dir, pid);
+	snprintf(count, sizeof(count), "%d", n);
+	if (n < 0)
+		log_event(LOG_WARN, "daemon.sweep_failed", "pid", who, "error", strerror(errno), NULL);
+	else if (n > 0)
+		log_event(LOG_INFO, "daemon.swept", "pid", who, "removed", count, NULL);
+}
+
 /* Reaps without blocking (flags WNOHANG) or waits for one child (0). A pid that is neither
  * a session nor a request (a detached hook runner when we are PID 1) is reaped and ignored.
  * Returns -1 once there is no child left at all. */
-static int reap(struct children *smtp, struct children *uds, int flags)
+static int reap(struct children *smtp, struct children *uds, int flags, const char *data_dir)
 {
 	pid_t pid;
-	while ((pid = waitpid(-1, NULL, flags)) > 0) {
+	int status;
+	while ((pid = waitpid(-1, &status, flags)) > 0) {
 		children_forget(smtp, pid);
 		children_forget(uds, pid);
+		if (WIFSIGNALED(status))
+			sweep(data_dir, pid);
 		if (!flags)
 			return 0;
 	}
@@ -150,17 +169,24 @@ static void refuse(int fd, const char *reply, const char *event, const char *pee
 	close(fd);
 }
 
-/* The child: default signal dispositions, no listeners, then the connection driver. */
-static void child_setup(struct daemon *d, const sigset_t *run_mask)
+/* The child: default signal dispositions, no listeners, then the connection driver. It
+ * never outlives the master: SIGTERM when the master dies (an SMTP session then finishes
+ * the DATA in flight and says 421), and an immediate exit when it died before the fork
+ * returned. */
+static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master)
 {
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &dfl, NULL);
-	sigaction(SIGHUP, &dfl, NULL);
+	int sigs[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT};
+	for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+		if (sigaction(sigs[k], &dfl, NULL) < 0)
+			_exit(1);
 	close(d->listen_fd);
 	if (d->uds_fd >= 0)
 		close(d->uds_fd);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != master)
+		_exit(1);
 	sigprocmask(SIG_SETMASK, run_mask, NULL);
 }
 
@@ -177,9 +203,10 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 	if (c->n >= c->cap)
 		return refuse(fd, busy, "smtp.too_many_connections", peer);
 	refresh_config(d, 0);
+	pid_t master = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
-		child_setup(d, run_mask);
+		child_setup(d, run_mask, master);
 		struct smtp_conn_env env = {&d->cfg, d->data_dir, d->tls, d->idle_timeout_ms,
 					     d->session_timeout_s};
 		_exit(smtp_conn_serve(&env, fd, peer));
@@ -207,9 +234,10 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 	if (c->n >= c->cap)
 		return refuse(fd, busy, "uds.too_many_connections", "unix");
 	refresh_config(d, 0);
+	pid_t master = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
-		child_setup(d, run_mask);
+		child_setup(d, run_mask, master);
 		struct control_conn_env env = {&d->cfg, d->config_path, d->data_dir};
 		_exit(control_conn_serve(&env, fd, cred.uid));
 	}
@@ -221,13 +249,13 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 
 /* Ask every child to finish (SMTP sessions complete the DATA in flight), then wait;
  * SIGKILL the ones still running after the grace period. */
-static void drain(struct children *smtp, struct children *uds)
+static void drain(struct children *smtp, struct children *uds, const char *data_dir)
 {
 	for (unsigned k = 0; k < smtp->n; k++)
 		kill(smtp->pids[k], SIGTERM);
 	time_t give_up = time(NULL) + DAEMON_SHUTDOWN_GRACE_S;
 	while (smtp->n + uds->n && time(NULL) < give_up) {
-		reap(smtp, uds, WNOHANG);
+		reap(smtp, uds, WNOHANG, data_dir);
 		if (smtp->n + uds->n)
 			poll(NULL, 0, 50);
 	}
@@ -235,7 +263,7 @@ static void drain(struct children *smtp, struct children *uds)
 		kill(smtp->pids[k], SIGKILL);
 	for (unsigned k = 0; k < uds->n; k++)
 		kill(uds->pids[k], SIGKILL);
-	while (smtp->n + uds->n && reap(smtp, uds, 0) == 0)
+	while (smtp->n + uds->n && reap(smtp, uds, 0, data_dir) == 0)
 		;
 }
 
@@ -253,8 +281,9 @@ int daemon_run(struct daemon *d)
 	    children_init(&uds, UDS_MAX_SESSIONS) < 0)
 		return -1;
 	sigemptyset(&wait_mask);
+	sweep(d->data_dir, 0);
 	while (!got_term) {
-		reap(&smtp, &uds, WNOHANG);
+		reap(&smtp, &uds, WNOHANG, d->data_dir);
 		if (got_hup) {
 			got_hup = 0;
 			refresh_config(d, 1);
@@ -270,7 +299,7 @@ int daemon_run(struct daemon *d)
 	if (d->uds_fd >= 0)
 		close(d->uds_fd);
 	log_event(LOG_INFO, "daemon.shutdown", "smtp_sessions", smtp.n ? "draining" : "none", NULL);
-	drain(&smtp, &uds);
+	drain(&smtp, &uds, d->data_dir);
 	free(smtp.pids);
 	free(uds.pids);
 	return 0;

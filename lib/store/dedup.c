@@ -80,10 +80,3 @@ int dedup_record(const char *data_dir, const char *mailbox, const char *message_
 	errno = saved;
 	return rc;
 }
-
-void dedup_forget(const char *data_dir, const char *mailbox, const char *message_id)
-{
-	char dir[AIMX_PATH_MAX], path[AIMX_PATH_MAX];
-	if (message_id && *message_id && entry_path(data_dir, mailbox, message_id, dir, path) == 0)
-		unlink(path);
-}

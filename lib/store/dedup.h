@@ -10,10 +10,8 @@
  * mtime the time it was stored: O(1) per message, shared by every process, survives
  * restarts. Callers hold the mailbox lock. An empty message_id is never a duplicate. */
 int dedup_seen(const char *data_dir, const char *mailbox, const char *message_id, time_t now);
-/* Record after the message is durable. 0, or -1 with errno (the message stays stored). */
+/* Record once the message is durable, never before: a record stands only for a stored
+ * message. 0, or -1 with errno (the message stays stored). */
 int dedup_record(const char *data_dir, const char *mailbox, const char *message_id, time_t now);
-
-/* Undo a record whose message could not be stored after all. */
-void dedup_forget(const char *data_dir, const char *mailbox, const char *message_id);
 
 #endif

@@ -1,5 +1,4 @@
 /* ingest.c: route, parse, name and durably store one inbound message (mail.md 2.2, DECISIONS 1-5, 17). */
-#include "base/err.h"
 #include "store/ingest.h"
 
 #include <errno.h>
@@ -9,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/err.h"
+#include "base/log.h"
 #include "base/owner.h"
 #include "trust/trust.h"
 #include "store/dedup.h"
@@ -120,9 +121,11 @@ static int render(const struct ingest_request *req, const struct mailbox *mb, st
 	return 0;
 }
 
-/* Under the mailbox lock only what must be serialised: the dedup check and record, and
- * choosing and reserving the name. The write and its fsyncs run unlocked, so sessions
- * delivering to one mailbox overlap their disk waits. */
+/* Under the mailbox lock only what must be serialised: the dedup check, and choosing and
+ * reserving the name. The write and its fsyncs run unlocked, so sessions delivering to one
+ * mailbox overlap their disk waits. The dedup record is written only once the message is
+ * durable (store_unlocked): a crash in between can at worst store a retry twice, never
+ * drop an acknowledged message as a duplicate of one that was not stored. */
 static int claim_locked(const struct ingest_request *req, const struct mailbox *mb,
 			struct parsed *p, const struct store_target *t, time_t now,
 			struct ingest_result *res)
@@ -138,14 +141,13 @@ static int claim_locked(const struct ingest_request *req, const struct mailbox *
 		 store_reserve(t, res->id) < 0)
 		rc = fail(res, INGEST_FAILED, "cannot name the message in %s: %s", t->dir,
 			  strerror(errno));
-	else
-		dedup_record(req->data_dir, mb->name, p->f.message_id, now);
 	mailbox_dir_unlock(lock);
 	return rc;
 }
 
 static int store_unlocked(const struct ingest_request *req, const struct mailbox *mb,
-			  struct parsed *p, const struct store_target *t, struct ingest_result *res)
+			  struct parsed *p, const struct store_target *t, time_t now,
+			  struct ingest_result *res)
 {
 	struct buf md = BUF_INIT;
 	size_t n = p->mime.nattachments;
@@ -157,12 +159,13 @@ static int store_unlocked(const struct ingest_request *req, const struct mailbox
 	int saved = errno;
 	buf_free(&md);
 	store_release(t, res->id);
-	if (rc < 0) {
-		dedup_forget(req->data_dir, mb->name, p->f.message_id);
+	if (rc < 0)
 		return fail(res, INGEST_FAILED, "cannot store the message in %s: %s", t->dir,
 			    strerror(saved));
-	}
 	res->status = INGEST_STORED;
+	if (dedup_record(req->data_dir, mb->name, p->f.message_id, now) < 0)
+		log_event(LOG_WARN, "dedup_record_failed", "mailbox", mb->name, "message_id",
+			  p->f.message_id, "error", strerror(errno), NULL);
 	return 0;
 }
 
@@ -196,7 +199,7 @@ int ingest_message(const struct ingest_request *req, struct ingest_result *res)
 	}
 	int rc = claim_locked(req, mb, &p, &t, now, res);
 	if (rc == 0 && res->status != INGEST_DUPLICATE)
-		rc = store_unlocked(req, mb, &p, &t, res);
+		rc = store_unlocked(req, mb, &p, &t, now, res);
 	if (rc == 0) {
 		memcpy(res->trusted, p.trusted, sizeof(res->trusted));
 		res->fields = p.f;

@@ -12,6 +12,8 @@
 #include "base/fileio.h"
 #include "base/paths.h"
 
+#define STORE_PID_TEXT 24
+
 static int exists(const char *dir, const char *name, const char *suffix)
 {
 	char path[AIMX_PATH_MAX];
@@ -94,8 +96,15 @@ int store_reserve(const struct store_target *t, const char *stem)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
+	char pid[STORE_PID_TEXT];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	int rc = fileio_write_all(fd, pid, (size_t)len);
+	int saved = errno;
 	close(fd);
-	return 0;
+	if (rc < 0)
+		unlink(path);
+	errno = saved;
+	return rc;
 }
 
 void store_release(const struct store_target *t, const char *stem)

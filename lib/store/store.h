@@ -24,8 +24,9 @@ struct store_target {
  * the mailbox lock. 0, or -1 with errno. */
 int store_pick_stem(const struct store_target *t, const char *base, char *stem, size_t stemsz);
 
-/* Hold a picked stem while the message is written outside the mailbox lock: an empty
- * ".<stem>.reserved" file that store_pick_stem treats as taken. 0, or -1 with errno. */
+/* Hold a picked stem while the message is written outside the mailbox lock: a
+ * ".<stem>.reserved" file holding the writer's pid, which store_pick_stem treats as taken
+ * and store_sweep removes once that pid is gone. 0, or -1 with errno. */
 int store_reserve(const struct store_target *t, const char *stem);
 void store_release(const struct store_target *t, const char *stem);
 
@@ -37,5 +38,14 @@ int store_unique_names(struct store_file *files, size_t n, const char *stem);
  * uid:gid. On failure nothing is left behind. 0, or -1 with errno. */
 int store_message(const struct store_target *t, const char *stem, const struct buf *md,
 		  const struct store_file *files, size_t n, char *md_path, size_t md_pathsz);
+
+/* Remove what crashed writers left in <data>/inbox/<mailbox>/ and <data>/sent/<mailbox>/:
+ * ".<name>.tmp.<pid>" files and bundle dirs and ".<stem>.reserved" files whose writer is no
+ * longer running (the pid in the name or in the reservation; a reservation without one
+ * once older than STORE_SWEEP_EMPTY_AGE_S). With pid > 0, only that writer's leftovers.
+ * Readers never see these names (they start with a dot). Returns how many were removed,
+ * or -1 with errno when a folder cannot be read. */
+#define STORE_SWEEP_EMPTY_AGE_S 60
+int store_sweep(const char *data_dir, pid_t pid);
 
 #endif

@@ -1,0 +1,161 @@
+/* store_sweep.c: remove the temp files, temp bundles and reservations of crashed writers. */
+#include "store/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
+#include "base/log.h"
+#include "base/paths.h"
+
+#define SWEEP_PID_TEXT 24
+
+static int pid_running(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* The pid at the end of ".<name>.tmp.<digits>", or 0 when the name is not a temp name. */
+static pid_t temp_pid(const char *name)
+{
+	const char *tag = strstr(name, ".tmp.");
+	if (!tag)
+		return 0;
+	const char *digits = tag + strlen(".tmp.");
+	for (const char *next; (next = strstr(digits, ".tmp.")); digits = next + strlen(".tmp."))
+		;
+	char *end;
+	long v = strtol(digits, &end, 10);
+	return *digits && *end == '\0' && v > 0 ? (pid_t)v : 0;
+}
+
+/* The pid written in a reservation; 0 when it holds none (see STORE_SWEEP_EMPTY_AGE_S). */
+static pid_t reservation_pid(int dfd, const char *name)
+{
+	char text[SWEEP_PID_TEXT];
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = fileio_read_retry(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	long v = strtol(text, NULL, 10);
+	return v > 0 ? (pid_t)v : 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* A temp bundle holds only regular files: remove them, then the dir; no symlink followed. */
+static int remove_temp_dir(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	return unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* 1 when the dot entry `name` is a dead writer's leftover to remove (of `only`, if > 0). */
+static int is_leftover(int dfd, const char *name, pid_t only, time_t now)
+{
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	pid_t pid = 0;
+	if (ends_with(name, ".reserved") && S_ISREG(st.st_mode)) {
+		pid = reservation_pid(dfd, name);
+		if (!pid)
+			return !only && now - st.st_mtime >= STORE_SWEEP_EMPTY_AGE_S;
+	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+		pid = temp_pid(name);
+	}
+	if (!pid || (only > 0 && pid != only))
+		return 0;
+	return !pid_running(pid);
+}
+
+static int sweep_folder(int dfd, pid_t only, time_t now)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -1;
+	}
+	int removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] != '.' || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!is_leftover(dirfd(d), e->d_name, only, now))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0 ||
+		    (errno == EISDIR && remove_temp_dir(dirfd(d), e->d_name) == 0)) {
+			removed++;
+			log_event(LOG_INFO, "store.sweep_removed", "name", e->d_name, NULL);
+		}
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Every mailbox folder under <data>/<top>/. */
+static int sweep_top(const char *data_dir, const char *top, pid_t only, time_t now)
+{
+	char path[AIMX_PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/%s", data_dir, top);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	int removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && removed >= 0) {
+		if (e->d_name[0] == '.')
+			continue;
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		int k = sweep_folder(fd, only, now);
+		removed = k < 0 ? -1 : removed + k;
+	}
+	int saved = errno;
+	closedir(d);
+	errno = saved;
+	return removed;
+}
+
+int store_sweep(const char *data_dir, pid_t pid)
+{
+	time_t now = time(NULL);
+	int inbox = sweep_top(data_dir, "inbox", pid, now);
+	if (inbox < 0)
+		return -1;
+	int sent = sweep_top(data_dir, "sent", pid, now);
+	return sent < 0 ? -1 : inbox + sent;
+}
