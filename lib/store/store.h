@@ -41,11 +41,11 @@ int store_message(const struct store_target *t, const char *stem, const struct b
 
 /* Remove what crashed writers left in <data>/inbox/<mailbox>/ and <data>/sent/<mailbox>/:
  * ".<name>.tmp.<pid>" files and bundle dirs and ".<stem>.reserved" files whose writer is no
- * longer running (the pid in the name or in the reservation; a reservation without one
- * once older than STORE_SWEEP_EMPTY_AGE_S). With pid > 0, only that writer's leftovers.
- * Readers never see these names (they start with a dot). Returns how many were removed,
- * or -1 with errno when a folder cannot be read. */
-#define STORE_SWEEP_EMPTY_AGE_S 60
+ * longer running (the pid in the name or in the reservation; a reservation without one is
+ * a writer's that died making it). With pid > 0, only that writer's leftovers (and pidless
+ * reservations). Each folder is swept under its mailbox lock. Readers never see these
+ * names (they start with a dot). Returns how many were removed, or -1 with errno when a
+ * folder cannot be read. */
 int store_sweep(const char *data_dir, pid_t pid);
 
 #endif

@@ -9,18 +9,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/fileio.h"
 #include "base/log.h"
 #include "base/paths.h"
+#include "store/mailbox_dir.h"
 
-#define SWEEP_PID_TEXT 24
+#define SWEEP_PID_TEXT  24
+#define SWEEP_STAT_TEXT 512 /* the head of /proc/<pid>/stat: pid, (comm), state */
 
+/* A zombie is not running: a killed writer whose parent died is one until init reaps it,
+ * and a container's PID 1 may never do so. Without /proc, kill(2) alone decides. */
 static int pid_running(pid_t pid)
 {
-	return kill(pid, 0) == 0 || errno == EPERM;
+	if (kill(pid, 0) < 0 && errno != EPERM)
+		return 0;
+	char path[SWEEP_PID_TEXT + 16], stat[SWEEP_STAT_TEXT];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	ssize_t n = fileio_read_retry(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return 1;
+	stat[n] = '\0';
+	const char *state = strrchr(stat, ')');
+	return !(state && (state[1] == ' ') && (state[2] == 'Z' || state[2] == 'X'));
 }
 
 /* The pid at the end of ".<name>.tmp.<digits>", or 0 when the name is not a temp name. */
@@ -37,7 +53,8 @@ static pid_t temp_pid(const char *name)
 	return *digits && *end == '\0' && v > 0 ? (pid_t)v : 0;
 }
 
-/* The pid written in a reservation; 0 when it holds none (see STORE_SWEEP_EMPTY_AGE_S). */
+/* The pid written in a reservation; 0 when it holds none: its writer died between creating
+ * it and writing its pid, both under the mailbox lock the sweep holds. */
 static pid_t reservation_pid(int dfd, const char *name)
 {
 	char text[SWEEP_PID_TEXT];
@@ -79,7 +96,7 @@ static int remove_temp_dir(int dfd, const char *name)
 }
 
 /* 1 when the dot entry `name` is a dead writer's leftover to remove (of `only`, if > 0). */
-static int is_leftover(int dfd, const char *name, pid_t only, time_t now)
+static int is_leftover(int dfd, const char *name, pid_t only)
 {
 	struct stat st;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -88,7 +105,7 @@ static int is_leftover(int dfd, const char *name, pid_t only, time_t now)
 	if (ends_with(name, ".reserved") && S_ISREG(st.st_mode)) {
 		pid = reservation_pid(dfd, name);
 		if (!pid)
-			return !only && now - st.st_mtime >= STORE_SWEEP_EMPTY_AGE_S;
+			return 1;
 	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
 		pid = temp_pid(name);
 	}
@@ -97,7 +114,7 @@ static int is_leftover(int dfd, const char *name, pid_t only, time_t now)
 	return !pid_running(pid);
 }
 
-static int sweep_folder(int dfd, pid_t only, time_t now)
+static int sweep_folder(int dfd, pid_t only)
 {
 	DIR *d = fdopendir(dfd);
 	if (!d) {
@@ -109,7 +126,7 @@ static int sweep_folder(int dfd, pid_t only, time_t now)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] != '.' || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (!is_leftover(dirfd(d), e->d_name, only, now))
+		if (!is_leftover(dirfd(d), e->d_name, only))
 			continue;
 		if (unlinkat(dirfd(d), e->d_name, 0) == 0 ||
 		    (errno == EISDIR && remove_temp_dir(dirfd(d), e->d_name) == 0)) {
@@ -121,8 +138,9 @@ static int sweep_folder(int dfd, pid_t only, time_t now)
 	return removed;
 }
 
-/* Every mailbox folder under <data>/<top>/. */
-static int sweep_top(const char *data_dir, const char *top, pid_t only, time_t now)
+/* Every mailbox folder under <data>/<top>/, each under its mailbox's lock: no writer is
+ * then between creating a reservation and writing its pid. */
+static int sweep_top(const char *data_dir, const char *top, pid_t only)
 {
 	char path[AIMX_PATH_MAX];
 	int n = snprintf(path, sizeof(path), "%s/%s", data_dir, top);
@@ -138,10 +156,12 @@ static int sweep_top(const char *data_dir, const char *top, pid_t only, time_t n
 	while ((e = readdir(d)) && removed >= 0) {
 		if (e->d_name[0] == '.')
 			continue;
+		int lock = mailbox_dir_lock(data_dir, e->d_name);
 		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		int k = sweep_folder(fd, only, now);
+		int k = lock < 0 || fd < 0 ? 0 : sweep_folder(fd, only);
+		if (fd >= 0 && lock < 0)
+			close(fd);
+		mailbox_dir_unlock(lock);
 		removed = k < 0 ? -1 : removed + k;
 	}
 	int saved = errno;
@@ -152,10 +172,9 @@ static int sweep_top(const char *data_dir, const char *top, pid_t only, time_t n
 
 int store_sweep(const char *data_dir, pid_t pid)
 {
-	time_t now = time(NULL);
-	int inbox = sweep_top(data_dir, "inbox", pid, now);
+	int inbox = sweep_top(data_dir, "inbox", pid);
 	if (inbox < 0)
 		return -1;
-	int sent = sweep_top(data_dir, "sent", pid, now);
+	int sent = sweep_top(data_dir, "sent", pid);
 	return sent < 0 ? -1 : inbox + sent;
 }

@@ -57,9 +57,14 @@ class InboundDaemon(Daemon):
 
     def restart(self):
         """Stop (asserting a clean exit) and start again on the same port, config and data."""
-        argv = self.proc.args
         self.stop()
-        self.proc = subprocess.Popen(argv, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.respawn()
+
+    def respawn(self):
+        """Start `aimx serve` again with the same argv (after a stop or a crash); returns once
+        the new master serves a banner."""
+        self.proc = subprocess.Popen(self.proc.args, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
         deadline = time.time() + 10
         while time.time() < deadline and self.proc.poll() is None:
             try:

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/fileio.h"
@@ -38,14 +37,6 @@ static int present(const char *dir, const char *name)
 	return lstat(path, &st) == 0;
 }
 
-static void age(const char *dir, const char *name, time_t secs)
-{
-	char path[SWEEP_PATH];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	struct timespec t[2] = {{time(NULL) - secs, 0}, {time(NULL) - secs, 0}};
-	CHECK(utimensat(AT_FDCWD, path, t, 0) == 0);
-}
-
 static void test_dead_writers_only(void)
 {
 	const char *data = unit_tmpdir("sweep");
@@ -61,9 +52,7 @@ static void test_dead_writers_only(void)
 	put(inbox, "m1.md", "kept");
 	put(inbox, ".m2.reserved", dead_text);
 	put(inbox, ".m3.reserved", live_text);
-	put(inbox, ".m4.reserved", "");
-	put(inbox, ".m5.reserved", "");
-	age(inbox, ".m5.reserved", STORE_SWEEP_EMPTY_AGE_S + 5);
+	put(inbox, ".m4.reserved", ""); /* its writer died before saying who it is */
 	snprintf(name, sizeof(name), ".m6.md.tmp.%ld", (long)dead);
 	put(inbox, name, "half");
 	snprintf(name, sizeof(name), ".m7.md.tmp.%ld", (long)getpid());
@@ -77,8 +66,7 @@ static void test_dead_writers_only(void)
 	CHECK(present(inbox, "m1.md"));
 	CHECK(!present(inbox, ".m2.reserved"));
 	CHECK(present(inbox, ".m3.reserved"));
-	CHECK(present(inbox, ".m4.reserved")); /* just made: its writer may not have said who */
-	CHECK(!present(inbox, ".m5.reserved"));
+	CHECK(!present(inbox, ".m4.reserved"));
 	snprintf(name, sizeof(name), ".m6.md.tmp.%ld", (long)dead);
 	CHECK(!present(inbox, name));
 	snprintf(name, sizeof(name), ".m7.md.tmp.%ld", (long)getpid());
@@ -99,10 +87,28 @@ static void test_one_writer(void)
 	put(inbox, ".x.reserved", a);
 	put(inbox, ".y.reserved", b);
 	put(inbox, ".z.reserved", "");
-	age(inbox, ".z.reserved", STORE_SWEEP_EMPTY_AGE_S + 5);
-	CHECK(store_sweep(data, second) == 1);
+	CHECK(store_sweep(data, second) == 2);
 	CHECK(present(inbox, ".x.reserved") && !present(inbox, ".y.reserved"));
-	CHECK(present(inbox, ".z.reserved")); /* not known to be that writer's */
+	CHECK(!present(inbox, ".z.reserved")); /* pidless: dead, whoever made it */
+}
+
+/* A killed writer not yet reaped (a zombie) is not running. */
+static void test_zombie_writer(void)
+{
+	const char *data = unit_tmpdir("sweepz");
+	char inbox[SWEEP_PATH], text[32];
+	snprintf(inbox, sizeof(inbox), "%s/inbox/carol", data);
+	CHECK(fileio_mkdir_p(inbox, 0700) == 0);
+	pid_t zombie = fork();
+	if (zombie == 0)
+		_exit(0);
+	siginfo_t info;
+	CHECK(waitid(P_PID, (id_t)zombie, &info, WEXITED | WNOWAIT) == 0); /* exited, not reaped */
+	snprintf(text, sizeof(text), "%ld\n", (long)zombie);
+	put(inbox, ".z.reserved", text);
+	CHECK(store_sweep(data, 0) == 1);
+	CHECK(!present(inbox, ".z.reserved"));
+	waitpid(zombie, NULL, 0);
 }
 
 static void test_reserve_names_the_writer(void)
@@ -125,5 +131,6 @@ void suite_store_sweep(void)
 {
 	test_dead_writers_only();
 	test_one_writer();
+	test_zombie_writer();
 	test_reserve_names_the_writer();
 }
