@@ -90,21 +90,18 @@ static void print_done(const char *what, const char *name, int live)
 	       cli_off(), live ? " (live via daemon)" : "");
 }
 
-/* The local check when the config is readable: root or the mailbox owner (by uid). */
+/* The local check when the config is readable: ops_caller_owns decides, as the daemon
+ * does; an owner unknown to getpwnam is worded as no such mailbox. */
 static int local_authz(const struct cli_sub_ctx *c, const struct mailbox *mb)
 {
 	struct owner_ids ids;
-	if (c->caller == 0)
+	if (ops_caller_owns(mb, c->caller))
 		return 0;
-	if (owner_lookup(mb->owner, &ids) < 0) {
+	if (!mb->owner || owner_lookup(mb->owner, &ids) < 0)
 		cli_error("not authorized: no such mailbox");
-		return -1;
-	}
-	if (ids.uid != c->caller) {
+	else
 		cli_error("not authorized: caller does not own mailbox '%s'", mb->name);
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
 /* The rows the caller may see (HOOK-LIST shape), from the config or the daemon; NULL after
