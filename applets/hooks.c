@@ -38,32 +38,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/owner.h"
 #include "cli/cli_daemon.h"
 #include "cli/cli_opt.h"
 #include "cli/cli_prompt.h"
+#include "cli/cli_sub.h"
 #include "control/aimx.h"
 #include "applets.h"
 #include "cli/cli.h"
 #include "cli/cli_table.h"
 #include "conf/config.h"
 #include "control/ops.h"
-#include "base/paths.h"
 #include "usage.h"
 #include "control/hook_body.h"
 #include "control/verb_list.h"
 
 #define CMD_COLUMN 60
-
-/* What every subcommand sees: the caller and, when it can read it, the config. */
-struct hk_ctx {
-	uid_t caller;
-	int have_cfg;
-	struct config cfg;
-	char config_path[AIMX_PATH_MAX];
-};
 
 struct hk_args {
 	const char *mailbox, *event, *cmd, *name, *timeout, *hook_name;
@@ -99,26 +90,23 @@ static void print_done(const char *what, const char *name, int live)
 	       cli_off(), live ? " (live via daemon)" : "");
 }
 
-/* The local check when the config is readable: root or the mailbox owner (by uid). */
-static int local_authz(const struct hk_ctx *c, const struct mailbox *mb)
+/* The local check when the config is readable: ops_caller_owns decides, as the daemon
+ * does; an owner unknown to getpwnam is worded as no such mailbox. */
+static int local_authz(const struct cli_sub_ctx *c, const struct mailbox *mb)
 {
 	struct owner_ids ids;
-	if (c->caller == 0)
+	if (ops_caller_owns(mb, c->caller))
 		return 0;
-	if (owner_lookup(mb->owner, &ids) < 0) {
+	if (!mb->owner || owner_lookup(mb->owner, &ids) < 0)
 		cli_error("not authorized: no such mailbox");
-		return -1;
-	}
-	if (ids.uid != c->caller) {
+	else
 		cli_error("not authorized: caller does not own mailbox '%s'", mb->name);
-		return -1;
-	}
-	return 0;
+	return -1;
 }
 
 /* The rows the caller may see (HOOK-LIST shape), from the config or the daemon; NULL after
  * printing an error. */
-static cJSON *hook_rows(const struct hk_ctx *c, const char *verb)
+static cJSON *hook_rows(const struct cli_sub_ctx *c, const char *verb)
 {
 	if (c->have_cfg) {
 		char *json = verb_hook_list_json(&c->cfg, c->caller);
@@ -167,8 +155,9 @@ static int print_row(const cJSON *row)
 	return 0;
 }
 
-static int hooks_list(struct hk_ctx *c, const struct hk_args *a)
+static int hooks_list(const struct cli_sub_ctx *c, const void *args)
 {
+	const struct hk_args *a = args;
 	if (a->all && c->caller != 0) {
 		cli_error("not authorized: --all requires root (run with sudo)");
 		return EXIT_ERR;
@@ -226,7 +215,7 @@ static int parse_cmd(const char *raw, struct strlist *argv)
 }
 
 /* The checks of the spec, in order, that need no daemon; fills h (cmd, event, flag). */
-static int create_checks(const struct hk_ctx *c, const struct hk_args *a, struct hook *h)
+static int create_checks(const struct cli_sub_ctx *c, const struct hk_args *a, struct hook *h)
 {
 	if (a->name && !config_hook_name_valid(a->name)) {
 		cli_error("invalid hook name '%s': must match [a-zA-Z0-9_][a-zA-Z0-9_.-]{0,127}",
@@ -256,7 +245,7 @@ static int create_checks(const struct hk_ctx *c, const struct hk_args *a, struct
 }
 
 /* Daemon down, root with a readable config: the daemon's own decoding and change. */
-static int direct_create(const struct hk_ctx *c, const struct hk_args *a, const char *body,
+static int direct_create(const struct cli_sub_ctx *c, const struct hk_args *a, const char *body,
                          const struct hook *h, const char *effective)
 {
 	struct hook d;
@@ -281,7 +270,7 @@ static int direct_create(const struct hk_ctx *c, const struct hk_args *a, const 
 	return EXIT_OK;
 }
 
-static int send_create(const struct hk_ctx *c, const struct hk_args *a, const struct hook *h)
+static int send_create(const struct cli_sub_ctx *c, const struct hk_args *a, const struct hook *h)
 {
 	char effective[HOOK_NAME_MAX + 1];
 	if (a->name)
@@ -323,8 +312,9 @@ static long parse_timeout(const char *s)
 	return v > 0xFFFFFFFFull ? -1 : (long)v;
 }
 
-static int hooks_create(struct hk_ctx *c, const struct hk_args *a)
+static int hooks_create(const struct cli_sub_ctx *c, const void *args)
 {
+	const struct hk_args *a = args;
 	struct hook h;
 	memset(&h, 0, sizeof(h));
 	h.timeout_secs = HOOK_TIMEOUT_DEFAULT;
@@ -355,7 +345,7 @@ static int confirm_delete(const struct hook_view *v)
 
 /* With a readable config: find the hook, check the caller locally, then ask. 1 to go on,
  * 0 when declined, -1 after an error. */
-static int delete_precheck_local(const struct hk_ctx *c, const struct hk_args *a)
+static int delete_precheck_local(const struct cli_sub_ctx *c, const struct hk_args *a)
 {
 	for (size_t i = 0; i < c->cfg.nmailboxes; i++) {
 		const struct mailbox *mb = &c->cfg.mailboxes[i];
@@ -380,7 +370,7 @@ static int delete_precheck_local(const struct hk_ctx *c, const struct hk_args *a
 }
 
 /* Without it: the daemon's listing (only hooks the caller owns) for the question. */
-static int delete_precheck_remote(const struct hk_ctx *c, const struct hk_args *a)
+static int delete_precheck_remote(const struct cli_sub_ctx *c, const struct hk_args *a)
 {
 	if (a->yes)
 		return 1;
@@ -408,7 +398,7 @@ static int delete_precheck_remote(const struct hk_ctx *c, const struct hk_args *
 	return rc;
 }
 
-static int direct_delete(const struct hk_ctx *c, const struct hk_args *a)
+static int direct_delete(const struct cli_sub_ctx *c, const struct hk_args *a)
 {
 	struct ops_result r = {"", ""};
 	if (!c->have_cfg || c->caller != 0)
@@ -422,8 +412,9 @@ static int direct_delete(const struct hk_ctx *c, const struct hk_args *a)
 	return EXIT_OK;
 }
 
-static int hooks_delete(struct hk_ctx *c, const struct hk_args *a)
+static int hooks_delete(const struct cli_sub_ctx *c, const void *args)
 {
+	const struct hk_args *a = args;
 	int go = c->have_cfg ? delete_precheck_local(c, a) : delete_precheck_remote(c, a);
 	if (go <= 0)
 		return go < 0 ? EXIT_ERR : EXIT_OK;
@@ -470,13 +461,19 @@ static int create_usage(const struct hk_args *a)
 	return 0;
 }
 
-/* Flags of each subcommand; 0, 1 after --help, -1 after a usage error. */
-static int parse_args(int argc, char **argv, struct hk_args *a,
-                      int (**run)(struct hk_ctx *, const struct hk_args *))
+/* The flags of each subcommand, as cli_parse returns. */
+static int list_parse(int argc, char **argv, const char *what, void *args)
 {
-	const struct cli_opt list_opts[] = {{"--mailbox", NULL, NULL, &a->mailbox, NULL},
-	                                    {"--all", NULL, &a->all, NULL, NULL}};
-	const struct cli_opt create_opts[] = {
+	struct hk_args *a = args;
+	const struct cli_opt opts[] = {{"--mailbox", NULL, NULL, &a->mailbox, NULL},
+	                               {"--all", NULL, &a->all, NULL, NULL}};
+	return cli_parse(argc, argv, 2, opts, 2, NULL, 0, what, USAGE_hooks);
+}
+
+static int create_parse(int argc, char **argv, const char *what, void *args)
+{
+	struct hk_args *a = args;
+	const struct cli_opt opts[] = {
 	    {"--mailbox", NULL, NULL, &a->mailbox, NULL},
 	    {"--event", NULL, NULL, &a->event, NULL},
 	    {"--cmd", NULL, NULL, &a->cmd, NULL},
@@ -484,43 +481,25 @@ static int parse_args(int argc, char **argv, struct hk_args *a,
 	    {"--timeout-secs", NULL, NULL, &a->timeout, NULL},
 	    {"--fire-on-untrusted", NULL, &a->fire_on_untrusted, NULL, NULL},
 	};
-	const struct cli_opt delete_opts[] = {{"--yes", "-y", &a->yes, NULL, NULL}};
-	const char *sub = argv[1];
-	char what[64];
-	int rc;
-	snprintf(what, sizeof(what), "hooks %.40s", sub);
-	if (strcmp(sub, "list") == 0) {
-		*run = hooks_list;
-		return cli_parse(argc, argv, 2, list_opts, 2, NULL, 0, what, USAGE_hooks);
-	}
-	if (strcmp(sub, "create") == 0) {
-		*run = hooks_create;
-		rc = cli_parse(argc, argv, 2, create_opts, 6, NULL, 0, what, USAGE_hooks);
-		return rc == 0 ? create_usage(a) : rc;
-	}
-	if (strcmp(sub, "delete") == 0) {
-		*run = hooks_delete;
-		return cli_parse(argc, argv, 2, delete_opts, 1, &a->hook_name, 1, what,
-		                 USAGE_hooks);
-	}
-	cli_usage_error(USAGE_hooks, "hooks: unknown subcommand '%s'", sub);
-	return -1;
+	int rc = cli_parse(argc, argv, 2, opts, 6, NULL, 0, what, USAGE_hooks);
+	return rc == 0 ? create_usage(a) : rc;
+}
+
+static int delete_parse(int argc, char **argv, const char *what, void *args)
+{
+	struct hk_args *a = args;
+	const struct cli_opt opts[] = {{"--yes", "-y", &a->yes, NULL, NULL}};
+	return cli_parse(argc, argv, 2, opts, 1, &a->hook_name, 1, what, USAGE_hooks);
 }
 
 int applet_hooks(int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(USAGE_hooks, "hooks: missing subcommand");
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	static const struct cli_sub subs[] = {
+	    {"list", list_parse, hooks_list},
+	    {"create", create_parse, hooks_create},
+	    {"delete", delete_parse, hooks_delete},
+	};
 	struct hk_args a = {0};
-	int (*run)(struct hk_ctx *, const struct hk_args *) = NULL;
-	int rc = parse_args(argc, argv, &a, &run);
-	if (rc != 0)
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
-	struct hk_ctx c = {.caller = geteuid()};
-	c.have_cfg = cli_config_try_load(&c.cfg, c.config_path) == 0;
-	rc = run(&c, &a);
-	if (c.have_cfg)
-		config_free(&c.cfg);
-	return rc;
+	return cli_sub_main(argc, argv, "hooks", USAGE_hooks, subs, sizeof(subs) / sizeof(subs[0]),
+	                    &a);
 }

@@ -46,6 +46,7 @@
 #include "cli/cli_daemon.h"
 #include "cli/cli_opt.h"
 #include "cli/cli_prompt.h"
+#include "cli/cli_sub.h"
 #include "cli/cli_table.h"
 #include "control/aimx.h"
 #include "applets.h"
@@ -57,14 +58,6 @@
 #include "control/verb_list.h"
 
 #define NAME_COLUMN 20
-
-/* What every subcommand sees: the caller and, when it can read it, the config. */
-struct mb_ctx {
-	uid_t caller;
-	int have_cfg;
-	struct config cfg;
-	char config_path[AIMX_PATH_MAX];
-};
 
 struct mb_args {
 	const char *name, *owner;
@@ -143,7 +136,7 @@ static int own_name(const char *flag_owner, char *owner, size_t size)
 	return 0;
 }
 
-static int create_owner(const struct mb_ctx *c, const char *name, const char *flag_owner,
+static int create_owner(const struct cli_sub_ctx *c, const char *name, const char *flag_owner,
                         char *owner, size_t size)
 {
 	if (flag_owner && !flag_owner[0]) {
@@ -170,8 +163,9 @@ static int create_owner(const struct mb_ctx *c, const char *name, const char *fl
 	return rc;
 }
 
-static int mailbox_create(struct mb_ctx *c, const struct mb_args *a)
+static int mailbox_create(const struct cli_sub_ctx *c, const void *args)
 {
+	const struct mb_args *a = args;
 	char owner[256];
 	if (create_owner(c, a->name, a->owner, owner, sizeof(owner)) < 0)
 		return EXIT_ERR;
@@ -222,7 +216,7 @@ static void print_mailbox_rows(const cJSON *rows, int registered_only)
 }
 
 /* Local listing: root sees everything, others their configured mailboxes (by uid). */
-static cJSON *local_rows(const struct mb_ctx *c)
+static cJSON *local_rows(const struct cli_sub_ctx *c)
 {
 	char *json = verb_mailbox_list_json(&c->cfg, c->caller);
 	if (!json) {
@@ -234,8 +228,9 @@ static cJSON *local_rows(const struct mb_ctx *c)
 	return rows;
 }
 
-static int mailbox_list(struct mb_ctx *c, const struct mb_args *a)
+static int mailbox_list(const struct cli_sub_ctx *c, const void *args)
 {
+	const struct mb_args *a = args;
 	if (a->all && c->caller != 0) {
 		cli_error("not authorized: --all requires root (run with sudo)");
 		return EXIT_ERR;
@@ -308,8 +303,9 @@ static int print_hooks(const struct mailbox *mb)
 	           : 0;
 }
 
-static int mailbox_show(struct mb_ctx *c, const struct mb_args *a)
+static int mailbox_show(const struct cli_sub_ctx *c, const void *args)
 {
+	const struct mb_args *a = args;
 	const char *b = cli_on(STYLE_BOLD), *off = cli_off();
 	if (!c->have_cfg) {
 		cli_error("this command needs to read %s (root-owned). Re-run with sudo, or use a "
@@ -346,7 +342,7 @@ static void files_label(char *out, size_t size, long n)
 }
 
 /* The --force warning with what would go ("?" when the config is unreadable). */
-static int confirm_force(const struct mb_ctx *c, const char *name)
+static int confirm_force(const struct cli_sub_ctx *c, const char *name)
 {
 	char in[32] = "? files", out[32] = "? files";
 	struct message_counts n;
@@ -361,7 +357,7 @@ static int confirm_force(const struct mb_ctx *c, const char *name)
 	return cli_confirm("Continue? [y/N] ");
 }
 
-static int confirm_delete(const struct mb_ctx *c, const char *name, int force)
+static int confirm_delete(const struct cli_sub_ctx *c, const char *name, int force)
 {
 	if (force)
 		return confirm_force(c, name);
@@ -371,7 +367,7 @@ static int confirm_delete(const struct mb_ctx *c, const char *name, int force)
 
 /* The direct edit also removes the folders it emptied, as upstream's root fallback does;
  * a folder that is no longer empty stays. */
-static void remove_folders(const struct mb_ctx *c, const char *name)
+static void remove_folders(const struct cli_sub_ctx *c, const char *name)
 {
 	static const char *const folders[2] = {"inbox", "sent"};
 	int left = 0;
@@ -385,7 +381,7 @@ static void remove_folders(const struct mb_ctx *c, const char *name)
 		printf("  inbox/%s/ or sent/%s/ is not empty and stays on disk.\n", name, name);
 }
 
-static int direct_delete(const struct mb_ctx *c, const struct mb_args *a)
+static int direct_delete(const struct cli_sub_ctx *c, const struct mb_args *a)
 {
 	struct ops_result r = {"", ""};
 	if (c->caller != 0)
@@ -403,8 +399,9 @@ static int direct_delete(const struct mb_ctx *c, const struct mb_args *a)
 	return EXIT_OK;
 }
 
-static int mailbox_delete(struct mb_ctx *c, const struct mb_args *a)
+static int mailbox_delete(const struct cli_sub_ctx *c, const void *args)
 {
+	const struct mb_args *a = args;
 	if (a->force && strcmp(a->name, "catchall") == 0) {
 		cli_error("Cannot delete the catchall mailbox");
 		return EXIT_ERR;
@@ -431,51 +428,44 @@ static int mailbox_delete(struct mb_ctx *c, const struct mb_args *a)
 
 /* ---- dispatch ---- */
 
-/* Flags of each subcommand; 0, 1 after --help, -1 after a usage error. */
-static int parse_args(int argc, char **argv, struct mb_args *a,
-                      int (**run)(struct mb_ctx *, const struct mb_args *))
+/* The flags of each subcommand, as cli_parse returns. */
+static int create_parse(int argc, char **argv, const char *what, void *args)
 {
-	const struct cli_opt create_opts[] = {{"--owner", NULL, NULL, &a->owner, NULL}};
-	const struct cli_opt list_opts[] = {{"--all", NULL, &a->all, NULL, NULL}};
-	const struct cli_opt delete_opts[] = {{"--yes", "-y", &a->yes, NULL, NULL},
-	                                      {"--force", NULL, &a->force, NULL, NULL}};
-	const char *sub = argv[1];
-	char what[64];
-	snprintf(what, sizeof(what), "mailboxes %.40s", sub);
-	if (strcmp(sub, "create") == 0) {
-		*run = mailbox_create;
-		return cli_parse(argc, argv, 2, create_opts, 1, &a->name, 1, what, USAGE_mailboxes);
-	}
-	if (strcmp(sub, "list") == 0) {
-		*run = mailbox_list;
-		return cli_parse(argc, argv, 2, list_opts, 1, NULL, 0, what, USAGE_mailboxes);
-	}
-	if (strcmp(sub, "show") == 0) {
-		*run = mailbox_show;
-		return cli_parse(argc, argv, 2, NULL, 0, &a->name, 1, what, USAGE_mailboxes);
-	}
-	if (strcmp(sub, "delete") == 0) {
-		*run = mailbox_delete;
-		return cli_parse(argc, argv, 2, delete_opts, 2, &a->name, 1, what, USAGE_mailboxes);
-	}
-	cli_usage_error(USAGE_mailboxes, "mailboxes: unknown subcommand '%s'", sub);
-	return -1;
+	struct mb_args *a = args;
+	const struct cli_opt opts[] = {{"--owner", NULL, NULL, &a->owner, NULL}};
+	return cli_parse(argc, argv, 2, opts, 1, &a->name, 1, what, USAGE_mailboxes);
+}
+
+static int list_parse(int argc, char **argv, const char *what, void *args)
+{
+	struct mb_args *a = args;
+	const struct cli_opt opts[] = {{"--all", NULL, &a->all, NULL, NULL}};
+	return cli_parse(argc, argv, 2, opts, 1, NULL, 0, what, USAGE_mailboxes);
+}
+
+static int show_parse(int argc, char **argv, const char *what, void *args)
+{
+	struct mb_args *a = args;
+	return cli_parse(argc, argv, 2, NULL, 0, &a->name, 1, what, USAGE_mailboxes);
+}
+
+static int delete_parse(int argc, char **argv, const char *what, void *args)
+{
+	struct mb_args *a = args;
+	const struct cli_opt opts[] = {{"--yes", "-y", &a->yes, NULL, NULL},
+	                               {"--force", NULL, &a->force, NULL, NULL}};
+	return cli_parse(argc, argv, 2, opts, 2, &a->name, 1, what, USAGE_mailboxes);
 }
 
 int applet_mailboxes(int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error(USAGE_mailboxes, "mailboxes: missing subcommand");
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	static const struct cli_sub subs[] = {
+	    {"create", create_parse, mailbox_create},
+	    {"list", list_parse, mailbox_list},
+	    {"show", show_parse, mailbox_show},
+	    {"delete", delete_parse, mailbox_delete},
+	};
 	struct mb_args a = {0};
-	int (*run)(struct mb_ctx *, const struct mb_args *) = NULL;
-	int rc = parse_args(argc, argv, &a, &run);
-	if (rc != 0)
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
-	struct mb_ctx c = {.caller = geteuid()};
-	c.have_cfg = cli_config_try_load(&c.cfg, c.config_path) == 0;
-	rc = run(&c, &a);
-	if (c.have_cfg)
-		config_free(&c.cfg);
-	return rc;
+	return cli_sub_main(argc, argv, "mailboxes", USAGE_mailboxes, subs,
+	                    sizeof(subs) / sizeof(subs[0]), &a);
 }

@@ -60,9 +60,3 @@ int cli_is_help(const char *arg)
 {
 	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
 }
-
-int cli_not_built(const char *name)
-{
-	fprintf(stderr, "aimx: %s is not built yet\n", name);
-	return EXIT_ERR;
-}

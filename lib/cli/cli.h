@@ -15,9 +15,6 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "usage text" for a wrong invocation on stderr and return EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* For applets whose issue has not landed: "aimx: NAME is not built yet", returns 1. */
-int cli_not_built(const char *name);
-
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 

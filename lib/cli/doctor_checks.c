@@ -13,30 +13,36 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/owner.h"
 #include "base/paths.h"
 #include "cli/setup_ui.h"
 
 #define CATCHALL_USER "aimx-catchall"
 
-/* The owner's uid, primary gid and group name ("root" is 0:0). 0, or -1 when unknown. */
-struct owner_id {
+/* A mailbox owner as the fixes name it: uid, primary gid and that group's name. */
+struct owner_group {
 	uid_t uid;
 	gid_t gid;
 	char group[64];
 };
 
-static int owner_lookup(const char *owner, struct owner_id *id)
+/* "root" is 0:0 "root" without a lookup; any other owner through owner_lookup, its group
+ * named by getgrgid (the number when unnamed). 0, or -1 when the owner is unknown. */
+static int owner_group_lookup(const char *owner, struct owner_group *og)
 {
-	const struct passwd *pw = getpwnam(owner);
-	if (!pw)
+	struct owner_ids ids;
+	*og = (struct owner_group){0, 0, "root"};
+	if (strcmp(owner, "root") == 0)
+		return 0;
+	if (owner_lookup(owner, &ids) < 0)
 		return -1;
-	id->uid = pw->pw_uid;
-	id->gid = pw->pw_gid;
-	const struct group *gr = getgrgid(pw->pw_gid);
+	og->uid = ids.uid;
+	og->gid = ids.gid;
+	const struct group *gr = getgrgid(ids.gid);
 	if (gr)
-		snprintf(id->group, sizeof(id->group), "%s", gr->gr_name);
+		snprintf(og->group, sizeof(og->group), "%s", gr->gr_name);
 	else
-		snprintf(id->group, sizeof(id->group), "%u", (unsigned)pw->pw_gid);
+		snprintf(og->group, sizeof(og->group), "%u", (unsigned)ids.gid);
 	return 0;
 }
 
@@ -75,13 +81,13 @@ static char *fmt(const char *format, ...)
 }
 
 /* The fix that makes a mailbox folder as setup and `mailboxes create` do. */
-static char *make_dir_fix(const char *mb_owner, const struct owner_id *id, const char *dir)
+static char *make_dir_fix(const char *mb_owner, const struct owner_group *id, const char *dir)
 {
 	return fmt("create it: `sudo install -d -m 0700 -o %s -g %s %s`", mb_owner, id->group, dir);
 }
 
-static int check_dir(struct doctor_findings *f, const struct mailbox *mb, const struct owner_id *id,
-                     const char *label, const char *dir)
+static int check_dir(struct doctor_findings *f, const struct mailbox *mb,
+                     const struct owner_group *id, const char *label, const char *dir)
 {
 	struct stat st;
 	if (stat(dir, &st) < 0)
@@ -127,8 +133,8 @@ static int orphan_owner_fix_add(struct doctor_findings *f, const char *check,
 
 static int check_mailbox(struct doctor_findings *f, const struct mailbox *mb, const char *data_dir)
 {
-	struct owner_id id = {0, 0, "root"};
-	if (strcmp(mb->owner, "root") != 0 && owner_lookup(mb->owner, &id) < 0)
+	struct owner_group id;
+	if (owner_group_lookup(mb->owner, &id) < 0)
 		return orphan_owner_fix_add(
 		    f, "MAILBOX-OWNER-ORPHAN", mb,
 		    fmt("mailbox '%s' owner '%s' does not resolve via getpwnam", mb->name,
@@ -172,8 +178,8 @@ static int check_orphan_storage(struct doctor_findings *f, const struct config *
 static char *orphan_config_fix(const struct config *cfg, const struct mailbox *mb,
                                const char *inbox, const char *sent)
 {
-	struct owner_id id = {0, 0, "root"};
-	int known = strcmp(mb->owner, "root") == 0 || owner_lookup(mb->owner, &id) == 0;
+	struct owner_group id;
+	int known = owner_group_lookup(mb->owner, &id) == 0;
 	if (config_mailbox_is_catchall(cfg, mb))
 		return fmt("%sprovision storage: `sudo install -d -m 0700 -o %s -g %s %s %s`",
 		           known ? "" : "create its owner first, then ", mb->owner,

@@ -54,7 +54,8 @@ struct setup_state {
 	int dkim_created;
 };
 
-const char *setup_tls_dir(void)
+/* The TLS directory: /etc/ssl/aimx, or AIMX_TEST_TLS_DIR (test-only, logged). */
+static const char *setup_tls_dir(void)
 {
 	const char *v = test_env("AIMX_TEST_TLS_DIR");
 	return v ? v : TLS_DIR_DEFAULT;

@@ -9,9 +9,6 @@ struct setup_opts {
 	int yes;                     /* no questions; DNS checked once */
 };
 
-/* The TLS directory: /etc/ssl/aimx, or AIMX_TEST_TLS_DIR (test-only, logged). */
-const char *setup_tls_dir(void);
-
 /* Port 25, domain and DNS, TLS, trust, install, handoff (spec 6.1, DECISIONS 27: the
  * catchall user exists before any folder is given to it). Run as root. On a host where the
  * service runs and the certificate and DKIM key exist, only the DNS check does anything.

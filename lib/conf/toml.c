@@ -73,7 +73,9 @@ static int simple_escape(char ch)
 	}
 }
 
-int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[ERR_SIZE])
+/* Decode the body of a basic string (between the quotes, n bytes): escapes to UTF-8.
+ * Refuses raw control characters other than tab, and \u0000. */
+static int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[ERR_SIZE])
 {
 	size_t i = 0;
 	while (i < n) {

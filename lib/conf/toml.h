@@ -30,10 +30,6 @@ const char *toml_type_name(enum toml_type t);
 /* Parse a key, bare or quoted, dotted or not ("a.\"b c\".d"), into its segments. */
 int toml_key_parse(const char *text, struct strlist *path, char err[ERR_SIZE]);
 
-/* Decode the body of a basic string (between the quotes, n bytes): escapes to UTF-8.
- * Refuses raw control characters other than tab, and \u0000. */
-int toml_basic_unescape(const char *p, size_t n, struct buf *out, char err[ERR_SIZE]);
-
 /* Write a string value: a literal '...' string when that needs no escapes and the text has
  * a '"' or '\', else a basic "..." string with escapes. */
 int toml_write_string(struct buf *out, const char *s);

@@ -39,7 +39,4 @@ int ops_set_dkim_selector(const char *config_path, const char *selector, struct 
 int ops_mark(const struct config *cfg, const char *mailbox, const char *id, uid_t caller,
 	    int read, struct ops_result *r);
 
-/* Files of a mailbox folder: top-level entries (for NONEMPTY: every entry counts). */
-long ops_count_entries(const char *dir);
-
 #endif

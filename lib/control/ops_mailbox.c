@@ -23,7 +23,8 @@ int ops_caller_owns(const struct mailbox *mb, uid_t caller)
 	return mb->owner && owner_lookup(mb->owner, &ids) == 0 && ids.uid == caller;
 }
 
-long ops_count_entries(const char *dir)
+/* Files of a mailbox folder: top-level entries (for NONEMPTY: every entry counts). */
+static long ops_count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)

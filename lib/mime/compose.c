@@ -30,7 +30,8 @@ static const struct {
 	{"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 };
 
-const char *compose_guess_type(const char *path)
+/* A MIME type from the file name's extension; application/octet-stream otherwise. */
+static const char *compose_guess_type(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	if (dot && !strchr(dot, '/'))

@@ -20,7 +20,4 @@ struct compose_message {
  * base64-encoded. 0, or -1 with the user-facing message in err. */
 int compose_message(const struct compose_message *in, struct buf *out, char err[ERR_SIZE]);
 
-/* A MIME type from the file name's extension; application/octet-stream otherwise. */
-const char *compose_guess_type(const char *path);
-
 #endif

@@ -169,8 +169,10 @@ static int lookup_at(const struct dns_lookup *dns, const char *domain, struct dm
 	return rc < 0 ? -1 : found == 1;
 }
 
-int dmarc_find_record(const struct dns_lookup *dns, const char *from_domain,
-		      struct dmarc_record *rec)
+/* The policy record for from_domain: at _dmarc.<domain>, else at _dmarc.<organisational
+ * domain>. Returns 1 found, 0 none, -1 DNS temporary failure. */
+static int dmarc_find_record(const struct dns_lookup *dns, const char *from_domain,
+			     struct dmarc_record *rec)
 {
 	char domain[DNS_NAME_MAX], org[DNS_NAME_MAX];
 	if (domain_norm(from_domain, domain) < 0)

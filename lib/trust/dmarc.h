@@ -31,11 +31,6 @@ int dmarc_parse_record(const char *txt, struct dmarc_record *rec);
  * per the Public Suffix List (relaxed). Case-insensitive; a trailing dot is ignored. */
 int dmarc_aligned(const char *a, const char *b, int strict);
 
-/* The policy record for from_domain: at _dmarc.<domain>, else at _dmarc.<organisational
- * domain>. Returns 1 found, 0 none, -1 DNS temporary failure. */
-int dmarc_find_record(const struct dns_lookup *dns, const char *from_domain,
-		      struct dmarc_record *rec);
-
 /* mail.md 3.3: pass when an aligned DKIM or SPF pass exists under a published record; none
  * when there is no record or no single From domain; fail otherwise (DNS errors included). */
 enum dmarc_result dmarc_evaluate(const struct dns_lookup *dns, const struct dmarc_input *in);

@@ -3,10 +3,8 @@
 #define AIMX_TRUST_H
 
 #include <stddef.h>
-#include <time.h>
 
 #include "conf/config.h"
-#include "net/dns.h"
 
 #define TRUST_VERDICT_MAX 16
 #define TRUST_BUDGET_MS   10000 /* all DNS of one message's DKIM+SPF+DMARC, then temperror */
@@ -28,10 +26,6 @@ struct trust_verdicts {
 
 /* All "none", nothing aligned: the verdicts of a message nothing was checked on. */
 void trust_verdicts_none(struct trust_verdicts *v);
-
-/* Computes DKIM, SPF and DMARC through dns (bounded by the resolver's deadline). */
-void trust_check_message(const struct trust_input *in, const struct dns_lookup *dns, time_t now,
-			struct trust_verdicts *out);
 
 /* Resolves through the system resolver ($AIMX_RESOLV_CONF or /etc/resolv.conf) with the
  * TRUST_BUDGET_MS deadline; a resolver that cannot be set up gives all "none" (mail.md 3). */

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "dkim/dkim.h"
 #include "trust/dmarc.h"
 #include "base/log.h"
 #include "mime/mime.h"
+#include "net/dns.h"
 #include "trust/spf.h"
 
 #define AUTH_ADDR_MAX 512
@@ -146,8 +148,9 @@ static size_t passing_domains(const struct dkim_result *d, const char *out[DKIM_
 	return n;
 }
 
-void trust_check_message(const struct trust_input *in, const struct dns_lookup *dns, time_t now,
-			struct trust_verdicts *out)
+/* Computes DKIM, SPF and DMARC through dns (bounded by the resolver's deadline). */
+static void trust_check_message(const struct trust_input *in, const struct dns_lookup *dns,
+				time_t now, struct trust_verdicts *out)
 {
 	trust_verdicts_none(out);
 	struct auth_headers h;
