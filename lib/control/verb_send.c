@@ -194,6 +194,8 @@ int verb_send(struct verb_ctx *c)
 		return send_fail(c, j, code, why);
 	if (sign(j, why) < 0)
 		return send_fail(c, j, "SIGN", why);
+	if (sent_copy_room(c->data_dir, j->signed_msg.len, why) < 0)
+		return send_fail(c, j, "IO", why);
 	j->rcpts = calloc(j->req.rcpts.n, sizeof(*j->rcpts));
 	if (!j->rcpts)
 		return send_fail(c, j, "IO", "out of memory");

@@ -228,7 +228,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 {
 	struct conn *c = ctx;
 	const struct mailbox *done[SMTP_MAX_RECIPIENTS];
-	size_t ndone = 0, ok = 0, failed = 0;
+	size_t ndone = 0, ok = 0, failed = 0, no_space = 0;
 	struct trust_input ai = {msg, len, c->peer_ip, env->mail_from};
 	struct trust_verdicts verdicts;
 	trust_check_message_default(&ai, &verdicts); /* once per message, whatever the recipients */
@@ -251,6 +251,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 			keep_for_hooks(c, &res);
 		} else {
 			failed++;
+			no_space += res.sys_errno == ENOSPC || res.sys_errno == EDQUOT;
 			log_event(LOG_ERROR, "ingest.failed", "rcpt", env->rcpts[k], "error",
 				  res.error, NULL);
 		}
@@ -263,8 +264,12 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 		snprintf(reply, SMTP_REPLY_MAX, "250 2.0.0 OK message accepted");
 		return 0;
 	}
-	snprintf(reply, SMTP_REPLY_MAX, ok ? "451 4.3.0 Temporary failure on partial accept; please retry"
-					   : "451 4.3.0 Temporary failure, please retry");
+	if (no_space)
+		snprintf(reply, SMTP_REPLY_MAX, "452 4.3.1 Insufficient system storage");
+	else
+		snprintf(reply, SMTP_REPLY_MAX,
+			 ok ? "451 4.3.0 Temporary failure on partial accept; please retry"
+			    : "451 4.3.0 Temporary failure, please retry");
 	return -1;
 }
 

@@ -28,6 +28,7 @@ static int fail(struct ingest_result *res, enum ingest_status status, const char
 
 static int fail(struct ingest_result *res, enum ingest_status status, const char *fmt, ...)
 {
+	res->sys_errno = status == INGEST_FAILED ? errno : 0;
 	va_list ap;
 	va_start(ap, fmt);
 	res->status = status;
@@ -159,9 +160,11 @@ static int store_unlocked(const struct ingest_request *req, const struct mailbox
 	int saved = errno;
 	buf_free(&md);
 	store_release(t, res->id);
-	if (rc < 0)
+	if (rc < 0) {
+		errno = saved;
 		return fail(res, INGEST_FAILED, "cannot store the message in %s: %s", t->dir,
 			    strerror(saved));
+	}
 	res->status = INGEST_STORED;
 	if (dedup_record(req->data_dir, mb->name, p->f.message_id, now) < 0)
 		log_event(LOG_WARN, "dedup_record_failed", "mailbox", mb->name, "message_id",

@@ -38,6 +38,7 @@ struct ingest_result {
 	char id[INGEST_ID_MAX];       /* the stem, e.g. 2025-01-01-120001-hello */
 	char path[AIMX_PATH_MAX];     /* the stored .md */
 	char error[ERR_SIZE];         /* why, for NO_ROUTE and FAILED */
+	int sys_errno;                /* errno behind a FAILED (ENOSPC: the disk is full), or 0 */
 	char trusted[TRUST_VERDICT_MAX];   /* the mailbox's trust verdict, for the hook gate */
 	struct inbound_fields fields;     /* the frontmatter fields, for the hook environment */
 };

@@ -6,6 +6,7 @@
 
 #include "conf/config.h"
 #include "mime/outbound.h"
+#include "base/err.h"
 #include "base/paths.h"
 
 #define SENT_ID_MAX 128
@@ -27,5 +28,9 @@ struct sent_copy {
  * attachments when there are any, owned by the mailbox owner. 0 with id and path, or -1
  * with errno. */
 int sent_copy_write(const struct sent_copy *s, char id[SENT_ID_MAX], char path[AIMX_PATH_MAX]);
+
+/* Before delivering: is there room under <data_dir>/sent for the copy of a signed message
+ * of signed_len bytes? 0, or -1 with err saying the disk is full and nothing was sent. */
+int sent_copy_room(const char *data_dir, size_t signed_len, char err[ERR_SIZE]);
 
 #endif
