@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "base/paths.h"
 #include "control/control_conn.h"
+#include "serve/children.h"
 #include "store/store.h"
 
 #define PEER_IP_MAX INET6_ADDRSTRLEN
@@ -107,28 +108,6 @@ static void peer_ip_of(const struct sockaddr_storage *ss, char out[PEER_IP_MAX])
 }
 
 /* Live children of one kind (SMTP sessions or AIMX/1 requests), bounded by cap. */
-struct children {
-	pid_t *pids;
-	unsigned n, cap;
-};
-
-static int children_init(struct children *c, unsigned cap)
-{
-	c->n = 0;
-	c->cap = cap;
-	c->pids = calloc(cap, sizeof(*c->pids));
-	return c->pids ? 0 : -1;
-}
-
-static void children_forget(struct children *c, pid_t pid)
-{
-	for (unsigned k = 0; k < c->n; k++)
-		if (c->pids[k] == pid) {
-			c->pids[k] = c->pids[--c->n];
-			return;
-		}
-}
-
 /* Remove what a crashed writer left in the mailbox folders: all dead writers' leftovers at
  * start (pid 0), a killed child's when it is reaped. */
 static void sweep(const char *data_dir, pid_t pid)
@@ -192,7 +171,8 @@ static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master
 
 static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *run_mask)
 {
-	static const char busy[] = "421 Too many connections, try again later\r\n";
+	static const char busy[] = "421 4.7.0 Too many connections, try again later\r\n";
+	static const char busy_ip[] = "421 4.7.0 Too many connections from your address, try again later\r\n";
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int fd = accept4(d->listen_fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
@@ -202,6 +182,8 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 	peer_ip_of(&ss, peer);
 	if (c->n >= c->cap)
 		return refuse(fd, busy, "smtp.too_many_connections", peer);
+	if (children_count(c, peer) >= SMTP_MAX_PER_IP)
+		return refuse(fd, busy_ip, "smtp.too_many_connections_from_peer", peer);
 	refresh_config(d, 0);
 	pid_t master = getpid();
 	pid_t pid = fork();
@@ -213,13 +195,14 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 	}
 	if (pid < 0)
 		return refuse(fd, busy, "smtp.fork_failed", peer);
-	c->pids[c->n++] = pid;
+	children_add(c, pid, peer);
 	close(fd);
 }
 
 static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run_mask)
 {
 	static const char busy[] = "AIMX/1 ERR IO daemon busy, try again\nCode: IO\n\n";
+	static const char busy_uid[] = "AIMX/1 ERR IO too many connections from your user, try again\nCode: IO\n\n";
 	static const char nocred_fmt[] = "AIMX/1 ERR EACCES peer cred unavailable: %s\nCode: EACCES\n\n";
 	int fd = accept4(d->uds_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
@@ -231,8 +214,12 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 		snprintf(reply, sizeof(reply), nocred_fmt, strerror(errno));
 		return refuse(fd, reply, "uds.peercred_failed", "unix");
 	}
+	char who[CHILDREN_KEY_MAX];
+	snprintf(who, sizeof(who), "uid:%lu", (unsigned long)cred.uid);
 	if (c->n >= c->cap)
-		return refuse(fd, busy, "uds.too_many_connections", "unix");
+		return refuse(fd, busy, "uds.too_many_connections", who);
+	if (cred.uid != 0 && children_count(c, who) >= UDS_MAX_PER_UID)
+		return refuse(fd, busy_uid, "uds.too_many_connections_from_uid", who);
 	refresh_config(d, 0);
 	pid_t master = getpid();
 	pid_t pid = fork();
@@ -242,8 +229,8 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 		_exit(control_conn_serve(&env, fd, cred.uid));
 	}
 	if (pid < 0)
-		return refuse(fd, busy, "uds.fork_failed", "unix");
-	c->pids[c->n++] = pid;
+		return refuse(fd, busy, "uds.fork_failed", who);
+	children_add(c, pid, who);
 	close(fd);
 }
 
@@ -300,7 +287,7 @@ int daemon_run(struct daemon *d)
 		close(d->uds_fd);
 	log_event(LOG_INFO, "daemon.shutdown", "smtp_sessions", smtp.n ? "draining" : "none", NULL);
 	drain(&smtp, &uds, d->data_dir);
-	free(smtp.pids);
-	free(uds.pids);
+	children_free(&smtp);
+	children_free(&uds);
 	return 0;
 }

@@ -39,13 +39,15 @@ def send_raw(d, body, rcpt=f"alice@{DOMAIN}"):
 def test_connection_cap_421_and_master_survives(daemon):
     held = []
     try:
-        for _ in range(100):
-            c = socket.create_connection(("127.0.0.1", daemon.port), timeout=30)
+        for k in range(100):  # 20 (the per-address cap) from each of 5 addresses
+            c = socket.create_connection(("127.0.0.1", daemon.port), timeout=30,
+                                         source_address=(f"127.0.0.{2 + k // 20}", 0))
             assert read_reply(c).startswith(b"220 ")
             held.append(c)
-        extra = [socket.create_connection(("127.0.0.1", daemon.port), timeout=30) for _ in range(100)]
+        extra = [socket.create_connection(("127.0.0.1", daemon.port), timeout=30,
+                                          source_address=("127.0.1.1", 0)) for _ in range(100)]
         for c in extra:
-            assert c.recv(200) == b"421 Too many connections, try again later\r\n"
+            assert c.recv(200) == b"421 4.7.0 Too many connections, try again later\r\n"
             c.close()
     finally:
         for c in held:
@@ -151,7 +153,7 @@ def test_corpus_through_ingest(aimx, daemon, tmp_path):
     check_store(daemon.data)
 
 
-def test_disk_full_gives_451_and_leaves_nothing(daemon):
+def test_disk_full_gives_452_and_leaves_nothing(daemon):
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", daemon.data],
                        capture_output=True, text=True)
     if r.returncode != 0 and ("permission denied" in r.stderr.lower() or "not permitted" in r.stderr.lower()):
@@ -161,7 +163,7 @@ def test_disk_full_gives_451_and_leaves_nothing(daemon):
         with smtplib.SMTP("127.0.0.1", daemon.port, timeout=60) as s:
             with pytest.raises(smtplib.SMTPDataError) as e:
                 s.sendmail("a@example.org", [f"alice@{DOMAIN}"], b"Subject: huge\r\n\r\n" + b"q" * 400000 + b"\r\n")
-            assert e.value.smtp_code == 451
+            assert e.value.smtp_code == 452
         assert [f for f in os.listdir(daemon.inbox("alice"))] == []
         send_raw(daemon, b"Subject: small\r\n\r\nfits\r\n")
         assert [frontmatter(p)[0]["subject"] for p in md_files(daemon)] == ["small"]
