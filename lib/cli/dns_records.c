@@ -1,7 +1,9 @@
-/* dns_records.c: the DNS records to publish for a domain (spec 6.3), their table and resolver. */
+/* dns_records.c: the DNS records to publish for a domain (spec 6.3) and the checks' resolver. */
 #include "cli/dns_records.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,14 +77,6 @@ void dns_records_free(struct dns_records *r)
 	for (size_t k = 0; k < r->nrows; k++)
 		free(r->row[k].value);
 	r->nrows = 0;
-}
-
-void dns_records_print_table(const struct dns_records *r, FILE *out)
-{
-	fprintf(out, "  %-4s %-45s %s\n", "TYPE", "NAME", "VALUE");
-	fprintf(out, "  ---- --------------------------------------------- -----\n");
-	for (size_t k = 0; k < r->nrows; k++)
-		fprintf(out, "  %-4s %-45s %s\n", r->row[k].type, r->row[k].name, r->row[k].value);
 }
 
 int dns_records_resolver(struct dns_resolver *res)

@@ -2,8 +2,6 @@
 #ifndef AIMX_DNS_RECORDS_H
 #define AIMX_DNS_RECORDS_H
 
-#include <stdio.h>
-
 #include "net/dns.h"
 #include "net/server_addr.h"
 
@@ -40,10 +38,6 @@ int dns_records_build(struct dns_records *r, const char *domain, const char *sel
                       const char *ip4, const char *ip6, const char *dkim_value);
 void dns_records_free(struct dns_records *r);
 
-/* The column heads "  TYPE NAME ... VALUE" and their rule, then each row as
- * "  {type:4} {name:<45} {value}\n". */
-void dns_records_print_table(const struct dns_records *r, FILE *out);
-
 enum dns_verdict { DNS_PASS, DNS_FAIL, DNS_MISSING, DNS_WARN };
 
 struct dns_check {
@@ -67,11 +61,6 @@ int dns_records_resolver(struct dns_resolver *res);
 /* Runs the checks of spec 6.3, in order (AAAA and SPF (IPv6) only with ip6), through lk. */
 void dns_records_check(const struct dns_records *r, const struct dns_lookup *lk,
                        struct dns_checks *out);
-
-/* The result lines: "  <Check>: [OK]" / "  <Check>: [FAIL] - <msg>" plus the
- * "         [>] Add: <T>  <name>  <value>" line (and for DKIM a "!!" line) /
- * "  <Check>: [WARN] - <msg>" (glyphs and colour when cli_color()). */
-void dns_records_print_checks(const struct dns_records *r, const struct dns_checks *c, FILE *out);
 
 /* 1 when every check passed. */
 int dns_records_all_pass(const struct dns_checks *c);

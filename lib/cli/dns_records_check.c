@@ -4,11 +4,10 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
-#include "cli/cli.h"
-#include "cli/setup_ui.h"
 
 #define SPF_TERM_MAX 64
 
@@ -290,36 +289,6 @@ void dns_records_check(const struct dns_records *r, const struct dns_lookup *lk,
 		check_spf(next_check(out, r->spf), lk, r->domain, r->ip6, "SPF (IPv6)");
 	check_dkim(next_check(out, r->dkim), lk, r);
 	check_dmarc(next_check(out, r->dmarc), lk, r->domain);
-}
-
-static void print_failure(const struct dns_records *r, const struct dns_check *c, FILE *out)
-{
-	int color = cli_color();
-	fprintf(out, "  %s: %s - %s\n", c->label, setup_ui_mark(UI_FAIL), c->msg);
-	if (c->row >= 0) {
-		const struct dns_record_row *row = &r->row[c->row];
-		fprintf(out, "         %s%s Add:%s %s  %s  %s\n", color ? "\033[2m" : "",
-		        setup_ui_mark(UI_ARROW), color ? "\033[0m" : "", row->type, row->name,
-		        row->value);
-	}
-	if (strcmp(c->label, "DKIM") == 0)
-		fprintf(out,
-		        "         %s Outbound DKIM signatures will FAIL verification at receivers "
-		        "until DNS matches.\n",
-		        color ? "\033[1;31m!!\033[0m" : "!!");
-}
-
-void dns_records_print_checks(const struct dns_records *r, const struct dns_checks *c, FILE *out)
-{
-	for (size_t k = 0; k < c->n; k++) {
-		const struct dns_check *ck = &c->c[k];
-		if (ck->verdict == DNS_PASS)
-			fprintf(out, "  %s: %s\n", ck->label, setup_ui_mark(UI_OK));
-		else if (ck->verdict == DNS_WARN)
-			fprintf(out, "  %s: %s - %s\n", ck->label, setup_ui_mark(UI_WARN), ck->msg);
-		else
-			print_failure(r, ck, out);
-	}
 }
 
 int dns_records_all_pass(const struct dns_checks *c)

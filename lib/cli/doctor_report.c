@@ -12,6 +12,7 @@
 
 #include "dkim/dkim_keyfile.h"
 #include "cli/dns_records.h"
+#include "cli/dns_records_print.h"
 #include "base/paths.h"
 #include "cli/setup_ui.h"
 #include "control/verb_list.h"

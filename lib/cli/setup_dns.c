@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "net/dns.h"
 #include "cli/dns_records.h"
+#include "cli/dns_records_print.h"
 #include "net/server_addr.h"
 #include "cli/setup_ui.h"
 

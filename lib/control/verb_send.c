@@ -10,7 +10,7 @@
 #include "base/err.h"
 #include "smtp/deliver.h"
 #include "dkim/dkim.h"
-#include "hooks/hook_exec.h"
+#include "hooks/hook_send.h"
 #include "base/log.h"
 #include "mime/outbound.h"
 #include "crypto/private_key.h"
@@ -142,13 +142,7 @@ static void after_send(void *arg)
 	verb_send_request_address(j->req.message_id ? j->req.message_id : "", mid); /* DECISIONS 16 */
 	struct hook_env env = {mb->name, j->req.from, j->req.to, j->req.subject, j->path, mid,
 			       j->id, now, j->status};
-	for (size_t k = 0; k < mb->nhooks; k++) {
-		if (mb->hooks[k].event != HOOK_AFTER_SEND)
-			continue;
-		struct hook_outcome out;
-		hook_exec_run(&mb->hooks[k], mb->owner, &env, &out);
-		hook_exec_outcome_free(&out);
-	}
+	hook_send_fire(mb, &env);
 	job_free(j);
 }
 

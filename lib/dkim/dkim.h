@@ -58,14 +58,8 @@ struct dkim_tags {
 int dkim_tags_parse(const char *text, size_t len, struct dkim_tags *out);
 const char *dkim_tags_get(const struct dkim_tags *t, const char *name);
 void dkim_tags_free(struct dkim_tags *t);
-/* A base64 tag value (RFC 6376 2.4: whitespace anywhere, "=" padding only at the end, a
- * multiple of four characters) decoded and appended to out. 0, or -1 when malformed or on
- * ENOMEM. */
-int dkim_base64_decode(const char *value, struct buf *out);
 /* Whether a colon-separated tag value (h=, k=, q=, s=, t=) lists word, case-insensitively. */
 int dkim_list_has(const char *list, const char *word);
-/* value with every space, tab and line break removed (for base64 tags), malloc'd. */
-char *dkim_strip_space(const char *value);
 
 /* Header canonicalisation (RFC 6376 3.4.1, 3.4.2) of one field given as its raw bytes
  * (name, colon, value, folding, final line break), appended to out with a CRLF. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base64.h"
 #include "base/buf.h"
 #include "dkim/dkim.h"
 
@@ -116,7 +117,7 @@ static enum dkim_key_error decode_p(const char *p, struct dkim_key *key)
 {
 	struct buf der = BUF_INIT;
 	enum dkim_key_error rc = DKIM_KEY_BAD_DATA;
-	if (dkim_base64_decode(p, &der) < 0)
+	if (base64_decode_strict(p, strlen(p), &der) < 0)
 		rc = DKIM_KEY_BAD_DATA;
 	else if (der.len == 0)
 		rc = DKIM_KEY_REVOKED;

@@ -6,8 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mime/mime.h"
-
 static int is_fws(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -28,18 +26,6 @@ const char *dkim_tags_get(const struct dkim_tags *t, const char *name)
 	return NULL;
 }
 
-char *dkim_strip_space(const char *value)
-{
-	char *s = malloc(strlen(value) + 1);
-	size_t n = 0;
-	for (const char *p = value; s && *p; p++)
-		if (!is_fws(*p))
-			s[n++] = *p;
-	if (s)
-		s[n] = '\0';
-	return s;
-}
-
 int dkim_list_has(const char *list, const char *word)
 {
 	size_t wl = strlen(word);
@@ -52,29 +38,6 @@ int dkim_list_has(const char *list, const char *word)
 		p += n;
 	}
 	return 0;
-}
-
-static int is_base64_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '+' || c == '/';
-}
-
-int dkim_base64_decode(const char *value, struct buf *out)
-{
-	char *clean = dkim_strip_space(value);
-	if (!clean)
-		return -1;
-	size_t n = strlen(clean), pad = 0;
-	while (pad < 2 && pad < n && clean[n - 1 - pad] == '=')
-		pad++;
-	int ok = n % 4 == 0, malformed = 0;
-	for (size_t k = 0; ok && k < n - pad; k++)
-		ok = is_base64_char(clean[k]);
-	if (ok && (mime_base64_decode(clean, n, out, &malformed) < 0 || malformed))
-		ok = 0;
-	free(clean);
-	return ok ? 0 : -1;
 }
 
 /* tag-name = ALPHA *(ALPHA / DIGIT / "_") */

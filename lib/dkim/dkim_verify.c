@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base64.h"
 #include "bearssl_hash.h"
 #include "bearssl_rsa.h"
 #include "dkim/dkim_key.h"
@@ -44,7 +45,8 @@ static int decode_b64(const char *value, unsigned char *out, size_t cap, size_t 
 {
 	struct buf b = BUF_INIT;
 	int rc = -1;
-	if (dkim_base64_decode(value, &b) == 0 && b.len <= cap && (want == 0 || b.len == want)) {
+	if (base64_decode_strict(value, strlen(value), &b) == 0 && b.len <= cap &&
+	    (want == 0 || b.len == want)) {
 		memcpy(out, b.data, b.len);
 		*got = b.len;
 		rc = 0;

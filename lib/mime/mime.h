@@ -105,9 +105,6 @@ void mime_token(const char *value, char out[MIME_TOKEN_MAX]);
  * (boundary, charset). 1 with *out malloc'd, 0 when absent, -1 on ENOMEM. */
 int mime_param(const char *value, const char *name, int utf8, char **out);
 
-/* Base64, whitespace skipped; junk bytes or a final partial group set *malformed (the whole
- * bytes a partial group holds are kept). Appends to out. 0, or -1 on ENOMEM. */
-int mime_base64_decode(const char *in, size_t len, struct buf *out, int *malformed);
 /* Quoted-printable (RFC 2045: soft line breaks, trailing blanks dropped, bad escapes kept
  * as they are); with header_q the RFC 2047 "Q" form ('_' is a space). 0, or -1 on ENOMEM. */
 int mime_qp_decode(const char *in, size_t len, int header_q, struct buf *out);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/base64.h"
+
 /* Where a part sits in the tree. */
 struct part_ctx {
 	int depth;                /* 0 for the message itself */
@@ -98,7 +100,7 @@ static int transfer_decode(const char *encoding, const char *in, size_t len, str
                            int *malformed)
 {
 	if (strcmp(encoding, "base64") == 0)
-		return mime_base64_decode(in, len, out, malformed);
+		return base64_decode(in, len, out, malformed);
 	if (strcmp(encoding, "quoted-printable") == 0)
 		return mime_qp_decode(in, len, 0, out);
 	return buf_append(out, in, len);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base64.h"
+
 struct encoded_word {
 	char charset[64];
 	char encoding; /* 'B' or 'Q' */
@@ -90,7 +92,7 @@ static int word_append(struct decoder *d, const struct encoded_word *w)
 	if (w->encoding == 'Q')
 		return mime_qp_decode(w->text, w->text_len, 1, &d->pending);
 	int malformed = 0;
-	return mime_base64_decode(w->text, w->text_len, &d->pending, &malformed);
+	return base64_decode(w->text, w->text_len, &d->pending, &malformed);
 }
 
 static int text_append(struct decoder *d, const char *s, size_t len)

@@ -7,25 +7,17 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "control/aimx.h"
 
-struct fuzz_run {
-	struct aimx_decoder d;
-	enum aimx_decode_status st;
-	size_t used; /* bytes consumed in all */
-	int broken;  /* an invariant of the feed contract did not hold */
-};
-
-/* Decodes data fed in chunks of step bytes, then EOF if the decoder still wants more. */
-static void fuzz_decode(const unsigned char *data, size_t len, size_t step, struct fuzz_run *r)
+void fuzz_aimx_decode(const void *bytes, size_t len, size_t step, struct fuzz_aimx_run *r)
 {
+	const char *data = bytes;
 	aimx_decoder_init(&r->d);
 	r->st = AIMX_DECODE_MORE;
 	r->used = 0;
 	r->broken = 0;
 	while (r->st == AIMX_DECODE_MORE && r->used < len) {
 		size_t n = len - r->used < step ? len - r->used : step, used = n + 1;
-		r->st = aimx_decoder_feed(&r->d, (const char *)data + r->used, n, &used);
+		r->st = aimx_decoder_feed(&r->d, data + r->used, n, &used);
 		r->broken |= used > n || (r->st == AIMX_DECODE_MORE && used != n) ||
 		             r->d.line.len > AIMX_LINE_MAX ||
 		             r->d.req.body.cap > AIMX_BODY_MAX + 1 ||
@@ -57,7 +49,7 @@ static int same_request(const struct aimx_request *a, const struct aimx_request 
 	       same_buf(&a->html_body, &b->html_body);
 }
 
-static int same_outcome(const struct fuzz_run *a, const struct fuzz_run *b)
+static int same_outcome(const struct fuzz_aimx_run *a, const struct fuzz_aimx_run *b)
 {
 	if (a->st != b->st || a->broken || b->broken)
 		return 0;
@@ -78,13 +70,13 @@ static int has_cr(const char *s)
 static int reencodes(const struct aimx_request *req)
 {
 	struct buf frame = BUF_INIT;
-	struct fuzz_run again;
+	struct fuzz_aimx_run again;
 	if (has_cr(req->mailbox) || has_cr(req->id) || has_cr(req->name) || has_cr(req->event) ||
 	    has_cr(req->hook_name))
 		return 1;
 	if (aimx_request_encode(&frame, req) < 0)
 		return 0;
-	fuzz_decode((const unsigned char *)frame.data, frame.len, frame.len, &again);
+	fuzz_aimx_decode(frame.data, frame.len, frame.len, &again);
 	int ok = again.st == AIMX_DECODE_DONE && again.used == frame.len &&
 	         same_request(req, &again.d.req);
 	aimx_decoder_free(&again.d);
@@ -109,11 +101,11 @@ static int replies_parse(const unsigned char *data, size_t len)
 int fuzz_aimx_one(const unsigned char *data, size_t len)
 {
 	static const size_t steps[] = {1, 2, 3, 7, 64};
-	struct fuzz_run whole, split;
+	struct fuzz_aimx_run whole, split;
 	int differ = 0;
-	fuzz_decode(data, len, len ? len : 1, &whole);
+	fuzz_aimx_decode(data, len, len ? len : 1, &whole);
 	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
-		fuzz_decode(data, len, steps[k], &split);
+		fuzz_aimx_decode(data, len, steps[k], &split);
 		differ |= !same_outcome(&whole, &split);
 		aimx_decoder_free(&split.d);
 	}

@@ -42,33 +42,7 @@ static const size_t steps[] = {WHOLE, 1};
 	"{\"tag\":\"v1.2.3\",\"git_hash\":\"abcdef12\",\"target\":\"x86_64-unknown-linux-gnu\","   \
 	"\"build_date\":\"2026-04-28\"}"
 
-/* ---- driving the decoder ---- */
-
-struct run {
-	struct aimx_decoder d;
-	enum aimx_decode_status st;
-	size_t used;  /* bytes consumed in all */
-	int contract; /* every feed reported a sane count (all of it while MORE) */
-};
-
-static void decode(const char *in, size_t len, size_t step, struct run *r)
-{
-	aimx_decoder_init(&r->d);
-	r->st = AIMX_DECODE_MORE;
-	r->used = 0;
-	r->contract = 1;
-	while (r->st == AIMX_DECODE_MORE && r->used < len) {
-		size_t n = len - r->used < step ? len - r->used : step, used = n + 1;
-		r->st = aimx_decoder_feed(&r->d, in + r->used, n, &used);
-		if (used > n || (r->st == AIMX_DECODE_MORE && used != n)) {
-			r->contract = 0;
-			break;
-		}
-		r->used += used;
-	}
-	if (r->st == AIMX_DECODE_MORE)
-		r->st = aimx_decoder_eof(&r->d);
-}
+/* ---- driving the decoder (tests/fuzz/fuzz_aimx.h fuzz_aimx_decode) ---- */
 
 static void label_failure(int failed_before, const char *in, size_t len, size_t step)
 {
@@ -81,9 +55,9 @@ static void expect_error(const char *in, size_t len, const char *code, const cha
 {
 	for (size_t k = 0; k < NSTEPS; k++) {
 		int before = unit_failed;
-		struct run r;
-		decode(in, len, steps[k], &r);
-		CHECK(r.contract);
+		struct fuzz_aimx_run r;
+		fuzz_aimx_decode(in, len, steps[k], &r);
+		CHECK(!r.broken);
 		CHECK(r.st == AIMX_DECODE_ERROR);
 		CHECK_STR(r.d.err_code, code);
 		CHECK_STR(r.d.err_reason, reason);
@@ -96,15 +70,15 @@ static void expect_error(const char *in, size_t len, const char *code, const cha
 
 /* The frame must decode to DONE the same way whole and byte by byte, consuming exactly
  * `frame` bytes; the whole-input run is left in *out for the caller's field checks. */
-static void expect_done(const char *in, size_t len, size_t frame, struct run *out)
+static void expect_done(const char *in, size_t len, size_t frame, struct fuzz_aimx_run *out)
 {
 	struct buf first = BUF_INIT;
 	for (size_t k = 0; k < NSTEPS; k++) {
 		int before = unit_failed;
-		struct run r;
+		struct fuzz_aimx_run r;
 		struct buf enc = BUF_INIT;
-		decode(in, len, steps[k], &r);
-		CHECK(r.contract);
+		fuzz_aimx_decode(in, len, steps[k], &r);
+		CHECK(!r.broken);
 		CHECK(r.st == AIMX_DECODE_DONE);
 		CHECK(r.used == frame);
 		if (r.st != AIMX_DECODE_DONE)
@@ -128,7 +102,7 @@ static void expect_done(const char *in, size_t len, size_t frame, struct run *ou
 /* DONE with nothing else to check. */
 static void expect_ok(const char *in, size_t len)
 {
-	struct run r;
+	struct fuzz_aimx_run r;
 	expect_done(in, len, len, &r);
 	aimx_decoder_free(&r.d);
 }
@@ -195,8 +169,8 @@ static void test_line_reader(void)
 	MALFORMED("AIMX/1 VERSION\n", "unexpected EOF in headers");
 	MALFORMED("AIMX/1 MARK-READ\nMailbox: a\nId: b\n", "unexpected EOF in headers");
 	for (size_t k = 0; k < NSTEPS; k++) {
-		struct run r;
-		decode("", 0, steps[k], &r);
+		struct fuzz_aimx_run r;
+		fuzz_aimx_decode("", 0, steps[k], &r);
 		CHECK(r.st == AIMX_DECODE_EMPTY);
 		aimx_decoder_free(&r.d);
 	}
@@ -256,8 +230,8 @@ static void test_line_cap(void)
 	buf_reset(&b);
 	CHECK(repeat(&b, "\xc3\xa9", 3000) == 0);
 	CHECK(buf_append_char(&b, '\n') == 0);
-	struct run r;
-	decode(b.data, b.len, WHOLE, &r);
+	struct fuzz_aimx_run r;
+	fuzz_aimx_decode(b.data, b.len, WHOLE, &r);
 	CHECK(r.st == AIMX_DECODE_ERROR);
 	CHECK(strncmp(r.d.err_reason, "malformed request: expected 'AIMX/1 <verb>', got \"\xc3\xa9",
 	              50) == 0);
@@ -269,7 +243,7 @@ static void test_line_cap(void)
 	CHECK(buf_append_str(&b, "AIMX/1 ") == 0);
 	CHECK(repeat(&b, "\xe2\x82\xac", 2000) == 0);
 	CHECK(buf_append_str(&b, "\n\n") == 0);
-	decode(b.data, b.len, WHOLE, &r);
+	fuzz_aimx_decode(b.data, b.len, WHOLE, &r);
 	CHECK(r.st == AIMX_DECODE_ERROR);
 	CHECK_STR(r.d.err_code, "PROTOCOL");
 	rl = strlen(r.d.err_reason);
@@ -286,7 +260,7 @@ static void test_header_syntax(void)
 	MALFORMED("AIMX/1 SEND\nContent-Length 3\n\n", "invalid header line: \"Content-Length 3\"");
 	MALFORMED("AIMX/1 SEND\nC\xc3\xb6nt: 1\nContent-Length: 0\n\n",
 	          "non-ascii header name: \"C\xc3\xb6nt\"");
-	struct run r;
+	struct fuzz_aimx_run r;
 	/* names trimmed and case-insensitive, values trimmed, CRLF and LF mixed */
 	expect_done(
 	    S("AIMX/1 SEND\r\n  content-LENGTH \t:   3 \t\r\nX-Other: a:b:c\n\r\nabcEXTRA"),
@@ -355,7 +329,7 @@ static void test_integers(void)
 	          "non-integer Html-Body-Length: \"1.5\"");
 	MALFORMED("AIMX/1 MARK-READ\nMailbox: a\nId: b\nContent-Length: zero\n\n",
 	          "non-integer Content-Length: \"zero\"");
-	struct run r;
+	struct fuzz_aimx_run r;
 	expect_done(S("AIMX/1 SEND\nContent-Length: +3\n\nabc"),
 	            sizeof("AIMX/1 SEND\nContent-Length: +3\n\nabc") - 1, &r);
 	check_body(&r.d.req.body, "abc", 3);
@@ -439,7 +413,7 @@ static void test_booleans(void)
 	          "invalid Text-Only value: \"\" (expected 'true' or 'false')");
 	MALFORMED("AIMX/1 MAILBOX-DELETE\nName: a\nForce: 1\n\n",
 	          "invalid Force value: \"1\" (expected 'true' or 'false')");
-	struct run r;
+	struct fuzz_aimx_run r;
 	expect_done(S("AIMX/1 SEND\nText-Only: TRUE\nContent-Length: 1\n\nx"),
 	            sizeof("AIMX/1 SEND\nText-Only: TRUE\nContent-Length: 1\n\nx") - 1, &r);
 	CHECK(r.d.req.has_text_only && r.d.req.text_only && !r.d.req.has_html_body);
@@ -456,7 +430,7 @@ static void test_send_bodies(void)
 	          "AIMX/1 SEND: --text-only and --html-body are mutually exclusive");
 	MALFORMED("AIMX/1 SEND\nHtml-Body-Length: 0\nContent-Length: 0\nText-Only: tRuE\n\n",
 	          "AIMX/1 SEND: --text-only and --html-body are mutually exclusive");
-	struct run r;
+	struct fuzz_aimx_run r;
 	static const char both[] = "AIMX/1 SEND\nText-Only: false\nContent-Length: "
 	                           "3\nHtml-Body-Length: 8\n\nabc<p>x</p>more";
 	expect_done(both, sizeof(both) - 1, sizeof(both) - 1 - 4, &r);
@@ -564,7 +538,7 @@ static void test_owner(void)
 		buf_reset(&b);
 		CHECK(buf_printf(&b, "AIMX/1 MAILBOX-CREATE\nName: n\nOwner: %s\n\n", good[k]) ==
 		      0);
-		struct run r;
+		struct fuzz_aimx_run r;
 		expect_done(b.data, b.len, b.len, &r);
 		CHECK_STR(r.d.req.owner, good[k]);
 		aimx_decoder_free(&r.d);
@@ -610,7 +584,7 @@ static void check_write(int rc, struct buf *out, const char *want, size_t len)
 
 static void test_spec_frames(void)
 {
-	struct run r;
+	struct fuzz_aimx_run r;
 	struct buf out = BUF_INIT;
 	expect_done(S(SEND_FRAME), sizeof(SEND_FRAME) - 1, &r);
 	CHECK(r.d.req.verb == AIMX_SEND && !r.d.req.has_text_only && !r.d.req.has_html_body);
@@ -667,9 +641,9 @@ static void test_spec_frames(void)
 static void expect_reply(const char *in, size_t len, const char *want, size_t want_len)
 {
 	for (size_t k = 0; k < NSTEPS; k++) {
-		struct run r;
+		struct fuzz_aimx_run r;
 		struct buf out = BUF_INIT;
-		decode(in, len, steps[k], &r);
+		fuzz_aimx_decode(in, len, steps[k], &r);
 		CHECK(r.st == AIMX_DECODE_ERROR);
 		check_write(aimx_write_err(&out, r.d.err_code, r.d.err_reason), &out, want,
 		            want_len);
@@ -805,7 +779,7 @@ static void test_encoder(void)
 static void round_trip(const struct aimx_request *q)
 {
 	struct buf frame = BUF_INIT;
-	struct run r;
+	struct fuzz_aimx_run r;
 	CHECK(aimx_request_encode(&frame, q) == 0);
 	expect_done(frame.data, frame.len, frame.len, &r);
 	const struct aimx_request *g = &r.d.req;

@@ -1,7 +1,7 @@
 /* test_dns_records.c: unit tests for the DNS records to publish, their checks and result lines. */
 #include <stdlib.h>
 
-#include "cli/dns_records.h"
+#include "cli/dns_records_print.h"
 #include "fake_dns.h"
 #include "unit.h"
 

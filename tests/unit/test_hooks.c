@@ -1,4 +1,4 @@
-/* test_hooks.c: unit tests for the hook environment, the stderr log tail, the on_receive gate. */
+/* test_hooks.c: unit tests for the hook environment, the stderr log tail, the hook firing. */
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include "base/fileio.h"
 #include "hooks/hook_exec.h"
 #include "hooks/hook_receive.h"
+#include "hooks/hook_send.h"
 #include "base/log.h"
 #include "unit.h"
 #include "base/utf8.h"
@@ -232,6 +233,30 @@ static void test_receive_firing(void)
 	buf_free(&logged);
 }
 
+/* Only the after_send hooks fire after a send, with the send status in their environment. */
+static void test_send_firing(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	struct receive_world w;
+	struct buf fired = BUF_INIT, logged = BUF_INIT;
+	world_init(&w, pw ? pw->pw_name : "root");
+	snprintf(w.scripts[2], sizeof(w.scripts[2]), "echo sent $AIMX_SEND_STATUS >> %s", w.fired);
+	struct hook_env env = {"box", "a@x.test", "b@y.test", "s", "/d/x.md", "m@x", "stem",
+			       "2026-11-22T10:00:00+00:00", "deferred"};
+	hook_send_fire(&w.mb, &env);
+	world_take(&w, &fired, &logged);
+	CHECK_STR(text(&fired), "sent deferred\n");
+	CHECK_CONTAINS(text(&logged), "event=hook.firing hook_name=sent event=after_send");
+	w.mb.nhooks = 2; /* on_receive hooks only: nothing fires */
+	hook_send_fire(&w.mb, &env);
+	world_take(&w, &fired, &logged);
+	CHECK(fired.len == 0);
+	log_set_fd(-1);
+	close(w.log_fd);
+	buf_free(&fired);
+	buf_free(&logged);
+}
+
 void suite_hooks(void)
 {
 	enum log_level saved = log_get_level();
@@ -240,5 +265,6 @@ void suite_hooks(void)
 	test_log_tail();
 	test_gate_table();
 	test_receive_firing();
+	test_send_firing();
 	log_set_level(saved);
 }

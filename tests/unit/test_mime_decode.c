@@ -1,18 +1,16 @@
-/* test_mime_decode.c: unit tests for lib/mime/mime_decode.c (base64, quoted-printable, %XX). */
+/* test_mime_decode.c: unit tests for lib/mime/mime_decode.c (quoted-printable, %XX). */
 #include <stdlib.h>
 
 #include "mime/mime.h"
 #include "unit.h"
 
-/* Decodes with base64 ('b'), quoted-printable ('q'), RFC 2047 Q ('h') or %XX ('p'). */
+/* Decodes with quoted-printable ('q'), RFC 2047 Q ('h') or %XX ('p'). */
 static char *dec(char kind, const char *in, int *malformed)
 {
 	struct buf b = BUF_INIT;
 	int m = 0, rc;
 	size_t n = strlen(in);
-	if (kind == 'b')
-		rc = mime_base64_decode(in, n, &b, &m);
-	else if (kind == 'p')
+	if (kind == 'p')
 		rc = mime_pct_decode(in, n, &b);
 	else
 		rc = mime_qp_decode(in, n, kind == 'h', &b);
@@ -33,27 +31,6 @@ static char *dec(char kind, const char *in, int *malformed)
 		CHECK(m_ == (want_malformed));                                                     \
 		free(got_);                                                                        \
 	} while (0)
-
-static void base64(void)
-{
-	CHECK_DEC('b', "", "", 0);
-	CHECK_DEC('b', "SGVsbG8=", "Hello", 0);
-	CHECK_DEC('b', "SGVs\r\nbG8g\n  V29y bGQ=\r\n", "Hello World", 0);
-	CHECK_DEC('b', "SGVsbG8gV29ybGQh", "Hello World!", 0);
-	CHECK_DEC('b', "QQ==QQ==", "AA", 0);   /* concatenated encodings */
-	CHECK_DEC('b', "SGVsbG8", "Hello", 1); /* unpadded: the whole bytes there */
-	CHECK_DEC('b', "SGVsbA", "Hell", 1);
-	CHECK_DEC('b', "SGVsb", "Hel", 1);
-	CHECK_DEC('b', "SGV*sbG8=", "Hello", 1); /* junk byte skipped */
-	CHECK_DEC('b', "S===", "", 1);
-	CHECK_DEC('b', "====", "", 0);
-
-	struct buf b = BUF_INIT;
-	int m = 0;
-	CHECK(mime_base64_decode("AAEC/w==", 8, &b, &m) == 0 && m == 0);
-	CHECK(b.len == 4 && memcmp(b.data, "\x00\x01\x02\xFF", 4) == 0);
-	buf_free(&b);
-}
 
 static void quoted_printable(void)
 {
@@ -83,7 +60,6 @@ static void percent(void)
 
 void suite_mime_decode(void)
 {
-	base64();
 	quoted_printable();
 	percent();
 }
