@@ -32,7 +32,7 @@ struct reader {
 };
 
 /* Answer one complete line; write the reply, if any. 0, or -1 when stdout failed. */
-static int answer(struct mcp_server *s, const char *line, size_t len)
+static int serve_line(struct mcp_server *s, const char *line, size_t len)
 {
 	struct buf out = BUF_INIT;
 	int rc = mcp_server_line(s, line, len, &out);
@@ -68,7 +68,7 @@ static int feed(struct mcp_server *s, struct reader *r, const char *data, size_t
 			return -1;
 		if (nl) {
 			if (!r->discarding &&
-			    answer(s, r->in.data ? r->in.data : "", r->in.len) < 0)
+			    serve_line(s, r->in.data ? r->in.data : "", r->in.len) < 0)
 				return -1;
 			buf_reset(&r->in);
 			r->discarding = 0;
@@ -106,7 +106,7 @@ int applet_mcp(int argc, char **argv)
 			break;
 	}
 	if (rc == 0 && !r.discarding && r.in.len)
-		rc = answer(&s, r.in.data, r.in.len);
+		rc = serve_line(&s, r.in.data, r.in.len);
 	buf_free(&r.in);
 	if (rc < 0)
 		fprintf(stderr, "aimx mcp: %s\n", strerror(errno));

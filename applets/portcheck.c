@@ -37,24 +37,19 @@
  * here), else the default; normalized. 0, or -1 after printing the error. */
 static int pick_verify_host(const char *flag, char out[VERIFY_HOST_MAX])
 {
-	char path[AIMX_PATH_MAX], err[ERR_SIZE];
+	char path[AIMX_PATH_MAX];
 	struct config cfg = {0};
 	struct config_report rep = {0};
 	int have_cfg = !flag && paths_config_file(path, sizeof(path)) == 0 &&
 	               access(path, F_OK) == 0 && config_load(path, &cfg, &rep) == 0;
-	const char *host = flag                          ? flag
-	                   : have_cfg && cfg.verify_host ? cfg.verify_host
-	                                                 : VERIFY_HOST_DEFAULT;
-	int rc = portcheck_verify_host_normalize(host, out, err);
-	if (rc < 0)
-		cli_error("%s", err);
+	int rc = portcheck_verify_host_pick(flag, have_cfg ? cfg.verify_host : NULL, out);
 	if (have_cfg)
 		config_free(&cfg);
 	config_report_free(&rep);
 	return rc;
 }
 
-static int run(const char *verify_host)
+static int check_port(const char *verify_host)
 {
 	char who[PORTCHECK_WHO_SIZE];
 	unsigned port = portcheck_local_port();
@@ -108,5 +103,5 @@ int applet_portcheck(int argc, char **argv)
 	char verify_host[VERIFY_HOST_MAX];
 	if (pick_verify_host(flag, verify_host) < 0)
 		return EXIT_ERR;
-	return run(verify_host);
+	return check_port(verify_host);
 }

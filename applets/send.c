@@ -47,7 +47,7 @@ struct send_args {
 	struct strlist attachments; /* --attachment, repeatable, in order */
 };
 
-static int parse(int argc, char **argv, struct send_args *a)
+static int parse_send_args(int argc, char **argv, struct send_args *a)
 {
 	const struct cli_opt opts[] = {
 	    {"--from", NULL, NULL, &a->from, NULL},
@@ -140,7 +140,7 @@ static int send_parsed(const struct send_args *a)
 int applet_send(int argc, char **argv)
 {
 	struct send_args a = {0};
-	int rc = parse(argc, argv, &a);
+	int rc = parse_send_args(argc, argv, &a);
 	if (rc == 0)
 		rc = send_parsed(&a);
 	else if (rc == -2)

@@ -21,6 +21,7 @@
 #include "base/err.h"
 #include "base/clock.h"
 #include "base/fileio.h"
+#include "cli/cli.h"
 #include "net/http_get.h"
 #include "net/smtp_client.h"
 #include "net/tcp_connect.h"
@@ -432,4 +433,15 @@ unsigned portcheck_local_port(void)
 unsigned portcheck_outbound_port(void)
 {
 	return test_port("AIMX_SMTP_PORT");
+}
+
+int portcheck_verify_host_pick(const char *flag, const char *from_config,
+                               char out[VERIFY_HOST_MAX])
+{
+	char err[ERR_SIZE];
+	const char *host = flag ? flag : from_config ? from_config : VERIFY_HOST_DEFAULT;
+	if (portcheck_verify_host_normalize(host, out, err) == 0)
+		return 0;
+	cli_error("%s", err);
+	return -1;
 }

@@ -46,6 +46,11 @@ int portcheck_inbound(const char *verify_host, char err[ERR_SIZE]);
  * 0, or -1 with err. */
 int portcheck_verify_host_normalize(const char *in, char out[VERIFY_HOST_MAX], char err[ERR_SIZE]);
 
+/* The verify host to use: the --verify-host flag, else the config's verify_host, else
+ * VERIFY_HOST_DEFAULT; normalized. 0, or -1 after printing the error. */
+int portcheck_verify_host_pick(const char *flag, const char *from_config,
+                               char out[VERIFY_HOST_MAX]);
+
 /* The host part of a normalized verify host: the outbound check connects to its port 25. */
 int portcheck_verify_host_name(const char *verify_host, char host[256]);
 

@@ -99,18 +99,6 @@ static void welcome(void)
 		printf("  %s %s\n", cli_color() ? "\xe2\x98\x90" : "[ ]", step_titles[k]);
 }
 
-/* --verify-host, else the config's verify_host, else the default; normalized. */
-static int pick_verify_host(const char *flag, const char *from_config, char out[VERIFY_HOST_MAX])
-{
-	char err[ERR_SIZE];
-	const char *host = flag ? flag : from_config ? from_config : VERIFY_HOST_DEFAULT;
-	if (portcheck_verify_host_normalize(host, out, err) < 0) {
-		cli_error("%s", err);
-		return -1;
-	}
-	return 0;
-}
-
 /* Selector, enable_ipv6, data_dir and verify_host of an existing config. */
 static int read_existing(struct setup_state *s, char verify_host[VERIFY_HOST_MAX], const char *flag)
 {
@@ -128,7 +116,7 @@ static int read_existing(struct setup_state *s, char verify_host[VERIFY_HOST_MAX
 	if (s->have_config && !loaded)
 		return -1;
 	const char *vh = loaded ? cfg.verify_host : NULL;
-	int rc = pick_verify_host(flag, vh, verify_host);
+	int rc = portcheck_verify_host_pick(flag, vh, verify_host);
 	snprintf(s->data_dir, sizeof(s->data_dir), "%s",
 	         paths_data_dir(loaded ? cfg.data_dir : NULL));
 	if (loaded) {

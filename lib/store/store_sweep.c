@@ -19,6 +19,19 @@
 #define SWEEP_PID_TEXT  24
 #define SWEEP_STAT_TEXT 512 /* the head of /proc/<pid>/stat: pid, (comm), state */
 
+/* The first size-1 bytes of a small file, NUL-terminated; their count, or -1. */
+static ssize_t read_head(int dfd, const char *name, char *out, size_t size)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = fileio_read_retry(fd, out, size - 1);
+	close(fd);
+	if (n >= 0)
+		out[n] = '\0';
+	return n;
+}
+
 /* A zombie is not running: a killed writer whose parent died is one until init reaps it,
  * and a container's PID 1 may never do so. Without /proc, kill(2) alone decides. */
 static int pid_running(pid_t pid)
@@ -27,16 +40,10 @@ static int pid_running(pid_t pid)
 		return 0;
 	char path[SWEEP_PID_TEXT + 16], stat[SWEEP_STAT_TEXT];
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_head(AT_FDCWD, path, stat, sizeof(stat)) <= 0)
 		return 1;
-	ssize_t n = fileio_read_retry(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	if (n <= 0)
-		return 1;
-	stat[n] = '\0';
 	const char *state = strrchr(stat, ')');
-	return !(state && (state[1] == ' ') && (state[2] == 'Z' || state[2] == 'X'));
+	return !(state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X'));
 }
 
 /* The pid at the end of ".<name>.tmp.<digits>", or 0 when the name is not a temp name. */
@@ -58,14 +65,8 @@ static pid_t temp_pid(const char *name)
 static pid_t reservation_pid(int dfd, const char *name)
 {
 	char text[SWEEP_PID_TEXT];
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (read_head(dfd, name, text, sizeof(text)) <= 0)
 		return 0;
-	ssize_t n = fileio_read_retry(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
 	long v = strtol(text, NULL, 10);
 	return v > 0 ? (pid_t)v : 0;
 }

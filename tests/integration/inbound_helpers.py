@@ -82,20 +82,27 @@ class InboundDaemon(Daemon):
 
 
 @contextlib.contextmanager
-def running_daemon(aimx, kind="rsa", extra_env=None):
-    """A started InboundDaemon; its log is printed at teardown (pytest shows it when a test fails)."""
+def running_daemon(aimx, kind="rsa", extra_env=None, prepare=None):
+    """A started InboundDaemon; its log is printed at teardown (pytest shows it when a test fails).
+    prepare(root), when given, is a context manager entered before the daemon starts (e.g. to
+    mount a file system on root/data) and left after it stopped."""
     # Under /tmp, not pytest's 0700 tree: the mailbox owners must be able to reach their dirs.
     root = tempfile.mkdtemp(prefix="aimx-it-in-")
     try:
-        d = InboundDaemon(aimx, root, kind, extra_env)
-        try:
-            yield d
-        finally:
-            print("---- aimx serve log ----\n" + d.logs())
-            if d.proc.poll() is None:
-                d.stop()
+        with prepare(root) if prepare else contextlib.nullcontext():
+            yield from _serve(aimx, root, kind, extra_env)
     finally:
         cleanup(root)
+
+
+def _serve(aimx, root, kind, extra_env):
+    d = InboundDaemon(aimx, root, kind, extra_env)
+    try:
+        yield d
+    finally:
+        print("---- aimx serve log ----\n" + d.logs())
+        if d.proc.poll() is None:
+            d.stop()
 
 
 class Smtp:

@@ -7,12 +7,11 @@ import errno
 import os
 import smtplib
 import subprocess
-import tempfile
 
 import pytest
 
-from daemon_fixture import DOMAIN, as_user, cleanup, snapshot, uds_call
-from inbound_helpers import InboundDaemon, check_store, frontmatter
+from daemon_fixture import DOMAIN, as_user, snapshot, uds_call
+from inbound_helpers import check_store, frontmatter, running_daemon
 
 ALICE = "aimxit-alice"
 DATA_SIZE = "4m"
@@ -47,26 +46,23 @@ def fill(path):
 
 
 @contextlib.contextmanager
-def daemon_on_tmpfs(aimx):
-    root = tempfile.mkdtemp(prefix="aimx-it-disk-")
+def tmpfs_data(root):
+    """A DATA_SIZE tmpfs mounted on root/data for the daemon's data_dir."""
     data = os.path.join(root, "data")
     os.makedirs(data)
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DATA_SIZE},mode=0755", "tmpfs", data],
                        capture_output=True, text=True)
     if r.returncode != 0:
-        cleanup(root)
         pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
     try:
-        d = InboundDaemon(aimx, root, extra_env={"AIMX_TEST_MAIL_DROP": os.path.join(root, "drop")})
-        try:
-            yield d
-        finally:
-            print("---- aimx serve log ----\n" + d.logs())
-            if d.proc.poll() is None:
-                d.stop()
+        yield
     finally:
         subprocess.run(["umount", "-l", data], check=False)
-        cleanup(root)
+
+
+def daemon_on_tmpfs(aimx, drop="/nonexistent/drop"):
+    """A daemon whose data_dir is a small tmpfs; outbound mail goes to the file `drop`."""
+    return running_daemon(aimx, extra_env={"AIMX_TEST_MAIL_DROP": str(drop)}, prepare=tmpfs_data)
 
 
 def stored_ids(d):
@@ -97,8 +93,9 @@ def test_full_disk_refuses_with_452_and_recovers(aimx):
         check_store(d.data)
 
 
-def test_full_disk_control_writes_say_io(aimx):
-    with daemon_on_tmpfs(aimx) as d:
+def test_full_disk_control_writes_say_io(aimx, tmp_path):
+    drop = tmp_path / "drop"
+    with daemon_on_tmpfs(aimx, drop) as d:
         assert deliver(d, 0) == (250, b"")
         mid = stored_ids(d) and os.listdir(d.inbox("alice"))[0][:-3]
         filler = os.path.join(d.data, "filler")
@@ -116,14 +113,14 @@ def test_full_disk_control_writes_say_io(aimx):
         assert r.returncode != 0, r.stdout
         assert "space" in (r.stderr + r.stdout).lower(), r.stderr
         assert "nothing was sent" in r.stderr, r.stderr
-        assert not os.path.exists(os.path.join(d.root, "drop"))  # refused before delivery
+        assert not drop.exists()  # refused before delivery
         assert snapshot([d.inbox("alice")]) == before
         os.unlink(filler)
         r = subprocess.run(as_user(ALICE, [aimx, "send", "--from", f"alice@{DOMAIN}", "--to",
                                            "x@example.org", "--subject", "s", "--body", "b"]),
                            env=d.env, capture_output=True, text=True, timeout=30)
         assert r.returncode == 0, r.stderr
-        assert os.path.exists(os.path.join(d.root, "drop"))
+        assert drop.exists()
         assert len(os.listdir(os.path.join(d.data, "sent", "alice"))) == 1
         assert uds_call(d, mark, ALICE) == b"AIMX/1 OK\n"
         assert frontmatter(os.path.join(d.inbox("alice"), mid + ".md"))[0]["read"] is True
