@@ -2,9 +2,9 @@
  *
  * Upstream runs hooks through systemd-run on systemd hosts. We exec them directly after
  * setgid, initgroups and setuid (each checked, then verified: root cannot come back), in a
- * new session with RLIMIT_NPROC and no core files. That works the same on every host and in
- * containers, where systemd-run is usually absent; the parent's timeout signals the whole
- * process group. */
+ * new session with RLIMIT_NPROC, no core files and no_new_privs. That works the same on
+ * every host and in containers, where systemd-run is usually absent; the parent's timeout
+ * signals the whole process group. */
 #include "hooks/hook_spawn.h"
 
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -127,6 +128,9 @@ static void set_limits(const struct hook_identity *id)
 	 * already run more processes than the cap (its hooks could then never fork). */
 	if (id->drop && setrlimit(RLIMIT_NPROC, &nproc) < 0)
 		child_fail("setrlimit RLIMIT_NPROC");
+	/* No setuid or file-capability binary can raise the hook's privileges again. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail("prctl PR_SET_NO_NEW_PRIVS");
 }
 
 pid_t hook_spawn(char *const argv[], char *const envp[], const struct hook_identity *id,

@@ -47,7 +47,8 @@ def world(aimx):
     root = tempfile.mkdtemp(prefix="aimx-hooks-", dir="/tmp")
     d = Daemon(aimx, root)
     probe = (f'id -u > {out}/$AIMX_ID.uid; id -G > {out}/$AIMX_ID.groups; '
-             f'env | sort > {out}/$AIMX_ID.env; cat > {out}/$AIMX_ID.stdin; pwd > {out}/$AIMX_ID.pwd')
+             f'env | sort > {out}/$AIMX_ID.env; cat > {out}/$AIMX_ID.stdin; '
+             f'grep NoNewPrivs /proc/self/status > {out}/$AIMX_ID.nnp; pwd > {out}/$AIMX_ID.pwd')
     extra = "fire_on_untrusted = true\n"
     config = (
         section("probe", OWNER, [("probe", probe, extra)]) +
@@ -133,6 +134,7 @@ def test_hook_runs_as_owner_with_clean_env_and_the_md_on_stdin(world):
     assert wait_for(os.path.join(out, stem + ".pwd")), d.logs()
     pw = pwd.getpwnam(OWNER)
     assert open(os.path.join(out, stem + ".uid")).read().strip() == str(pw.pw_uid)
+    assert open(os.path.join(out, stem + ".nnp")).read().split() == ["NoNewPrivs:", "1"]
     groups = set(open(os.path.join(out, stem + ".groups")).read().split())
     want = {str(pw.pw_gid)} | {str(g.gr_gid) for g in grp.getgrall() if OWNER in g.gr_mem}
     assert groups == want and "0" not in groups
