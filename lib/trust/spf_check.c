@@ -72,7 +72,7 @@ static int target_of(struct spf_eval *e, const struct spf_term *t, const char *d
 		snprintf(out, DNS_NAME_MAX, "%s", domain);
 		return 0;
 	}
-	struct spf_macro_ctx ctx = {e->sender, domain, e->helo, &e->ip};
+	struct spf_macro_ctx ctx = {e->sender, domain, e->helo, &e->ip, e->dns};
 	return spf_macro_expand(t->domain_spec, &ctx, out);
 }
 
@@ -116,6 +116,17 @@ static int match_exists(struct spf_eval *e, const char *target)
 	return 1;
 }
 
+/* 5.5: a validated name of the client that is target or a subdomain of it; DNS errors miss. */
+static int match_ptr(struct spf_eval *e, const char *target)
+{
+	char names[SPF_PTR_LIMIT][DNS_NAME_MAX];
+	size_t n = spf_ptr_validated(e->dns, &e->ip, names, SPF_PTR_LIMIT);
+	for (size_t k = 0; k < n; k++)
+		if (spf_ptr_within(names[k], target))
+			return 1;
+	return 0;
+}
+
 static int match_include(struct spf_eval *e, const char *target)
 {
 	enum spf_result r = check_domain(e, target);
@@ -157,7 +168,7 @@ static int match_term(struct spf_eval *e, const struct spf_term *t, const char *
 	case SPF_EXISTS:
 		return match_exists(e, target);
 	default:
-		return 0; /* ptr: 5.5 advises against it; we never validate PTR names */
+		return match_ptr(e, target);
 	}
 }
 
@@ -171,12 +182,16 @@ static int fetch_record(struct spf_eval *e, const char *domain, struct spf_recor
 		return -1;
 	}
 	const char *found = NULL;
-	int count = 0;
+	int count = 0, nul = 0;
 	for (size_t k = 0; k < res.n; k++)
-		if (res.rr[k].text && strlen(res.rr[k].text) == res.rr[k].text_len &&
-		    spf_is_record(res.rr[k].text) && count++ == 0)
+		if (res.rr[k].text && spf_is_record(res.rr[k].text) && count++ == 0) {
 			found = res.rr[k].text;
-	int rc = count == 0 ? 1 : count > 1 ? -2 : (spf_record_parse(found, rec) < 0 ? -2 : 0);
+			nul = strlen(found) != res.rr[k].text_len; /* a NUL is no record text: 4.6 */
+		}
+	int rc = count == 0	       ? 1
+		 : count > 1 || nul    ? -2
+		 : spf_record_parse(found, rec) < 0 ? -2
+						    : 0;
 	dns_result_free(&res);
 	return rc;
 }
@@ -196,7 +211,7 @@ static enum spf_result evaluate(struct spf_eval *e, const struct spf_record *rec
 	if (!rec->redirect)
 		return SPF_NEUTRAL;
 	char target[DNS_NAME_MAX];
-	struct spf_macro_ctx ctx = {e->sender, domain, e->helo, &e->ip};
+	struct spf_macro_ctx ctx = {e->sender, domain, e->helo, &e->ip, e->dns};
 	if (count_lookup(e) < 0 || spf_macro_expand(rec->redirect, &ctx, target) < 0)
 		return SPF_PERMERROR;
 	enum spf_result r = check_domain(e, target);

@@ -119,6 +119,22 @@ int spf_domain_spec_valid(const char *s)
 }
 
 /* The value of a macro letter (7.3), appended to b. */
+/* 7.3 %{p}: the domain itself if validated, else a validated subdomain of it, else any
+ * validated name, else "unknown". */
+static int append_validated(struct buf *b, const struct spf_macro_ctx *c)
+{
+	char names[SPF_PTR_LIMIT][DNS_NAME_MAX];
+	size_t n = c->dns ? spf_ptr_validated(c->dns, c->ip, names, SPF_PTR_LIMIT) : 0;
+	const char *pick = n ? names[0] : "unknown";
+	for (size_t k = 0; k < n; k++)
+		if (spf_ptr_within(names[k], c->domain)) {
+			pick = names[k];
+			if (strlen(names[k]) == strlen(c->domain))
+				break;
+		}
+	return buf_append_str(b, pick);
+}
+
 static int letter_value(char letter, const struct spf_macro_ctx *c, struct buf *b)
 {
 	const char *at = strrchr(c->sender, '@');
@@ -138,7 +154,7 @@ static int letter_value(char letter, const struct spf_macro_ctx *c, struct buf *
 		ip_dotted(c->ip, ip);
 		return buf_append_str(b, ip);
 	case 'p':
-		return buf_append_str(b, "unknown");
+		return append_validated(b, c);
 	case 'v':
 		return buf_append_str(b, c->ip->v6 ? "ip6" : "in-addr");
 	default:

@@ -15,7 +15,7 @@ from daemon_fixture import DOMAIN, as_user, uds_call
 from inbound_helpers import read_reply, running_daemon
 
 PER_IP = 20    # SMTP_MAX_PER_IP
-PER_UID = 16   # UDS_MAX_PER_UID
+PER_UID = 32   # UDS_MAX_PER_UID
 IDLE_S, TOTAL_S = 3, 8
 VERSION = b"AIMX/1 VERSION\n\n"
 

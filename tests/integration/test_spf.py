@@ -77,11 +77,13 @@ TXT = {
     "badcidr.test": "v=spf1 ip4:192.0.2.1/33 -all",
     "caps.test": "V=SPF1 IP4:192.0.2.1 -ALL",
     "ptr.test": "v=spf1 ptr -all",
+    "ptrok.test": "v=spf1 ptr -all",
+    "ptrsub.test": "v=spf1 ptr:ptrok.test -all",
+    "pmacro.test": "v=spf1 exists:%{p}.ex.test -all",
     # cases where pyspf departs from RFC 7208 (see PYSPF_DIFFERS)
     "my-dash.test": "v=spf1 exists:%{or-}.x.dash.test -all",
     "redircount.test": "v=spf1 %s a:l10.limit.test redirect=pass.test" % LIMIT_A,
     "trunc.test": "v=spf1 exists:%{l}.%{l}.%{l}.trunc.test -all",
-    "ptrok.test": "v=spf1 ptr -all",
 }
 MULTI = {"two.test": ["v=spf1 -all", "v=spf1 +all"],
          "mixed.test": ["some other text", "v=spf1 ip4:192.0.2.1 -all"]}
@@ -102,6 +104,7 @@ A = {
     "dash.test.my.x.dash.test": ["127.0.0.2"],
     "%s.%s.trunc.test" % ("b" * 60, LONG_LOCAL): ["127.0.0.2"],
     "host.ptrok.test": ["192.0.2.44"],
+    "host.ptrok.test.ex.test": ["127.0.0.2"],
 }
 for n in range(1, 12):
     A["l%d.limit.test" % n] = ["203.0.113.%d" % n]
@@ -153,6 +156,10 @@ CASES = [
     ("192.0.2.1", "x@caps.test"), ("192.0.2.1", "x@two.test"), ("192.0.2.1", "x@mixed.test"),
     ("192.0.2.1", "x@norecord.test"), ("192.0.2.1", "x@nxdomain.test"),
     ("192.0.2.1", "x@ptr.test"),
+    # ptr and %{p} (5.5, 7.3): .44's PTR name validates; .46 claims it without the A record
+    ("192.0.2.44", "x@ptrok.test"), ("192.0.2.46", "x@ptrok.test"),
+    ("192.0.2.44", "x@ptrsub.test"), ("192.0.2.44", "x@pmacro.test"),
+    ("192.0.2.46", "x@pmacro.test"),
     ("192.0.2.1", "pass.test"),  # no local part: postmaster@pass.test
     ("192.0.2.1", "@local.test"),  # empty local part: %{l} is postmaster
     ("192.0.2.1", "", "local.test"),  # null sender: postmaster@HELO (2.4)
@@ -160,7 +167,6 @@ CASES = [
     ("192.0.2.1", "x@my-dash.test"),
     ("203.0.113.10", "x@redircount.test"),
     ("192.0.2.1", LONG_LOCAL + "@trunc.test"),
-    ("192.0.2.44", "x@ptrok.test"),
 ]
 
 # case -> (RFC 7208 answer, which is ours; pyspf's answer; why they differ)
@@ -177,10 +183,6 @@ PYSPF_DIFFERS = {
         "pass", "exception NameTooLong",
         "7.3: labels are removed from the left until the name fits 253 bytes; pyspf removes "
         "one label only and dnspython raises on the 315-byte name"),
-    ("192.0.2.44", "x@ptrok.test"): (
-        "fail", "pass",
-        "deliberate: our ptr never matches (we do no PTR validation; 5.5 says ptr SHOULD NOT "
-        "be used, and a failed PTR lookup is a non-match), pyspf validates the PTR name"),
 }
 
 
@@ -200,6 +202,7 @@ def zone():
         d.txt("norecord.test", "not spf")
         d.txt("explain.exp.test", "not allowed")
         d.ptr("44.2.0.192.in-addr.arpa", "host.ptrok.test")
+        d.ptr("46.2.0.192.in-addr.arpa", "host.ptrok.test")
         d.lines.append("server=/down.test/#")  # no upstream for down.test: REFUSED
         d.start()
         resolver = dns.resolver.Resolver(configure=False)

@@ -10,7 +10,7 @@ static void expand_as(const char *sender, const char *spec, const char *ip, cons
 {
 	struct ip_addr a;
 	CHECK(ip_parse(ip, &a) == 0);
-	struct spf_macro_ctx ctx = {sender, "email.example.com", "mx.example.org", &a};
+	struct spf_macro_ctx ctx = {sender, "email.example.com", "mx.example.org", &a, NULL};
 	char out[DNS_NAME_MAX];
 	int rc = spf_macro_expand(spec, &ctx, out);
 	if (want)

@@ -7,6 +7,7 @@
 #define A    DNS_T_A
 #define AAAA DNS_T_AAAA
 #define MX   DNS_T_MX
+#define PTR  DNS_T_PTR
 
 static const struct fake_rr zone[] = {
 	{"pass.test", TXT, "v=spf1 ip4:192.0.2.0/24 -all", DNS_OK},
@@ -100,14 +101,70 @@ static const struct fake_rr zone[] = {
 	{"badtarget.test", TXT, "v=spf1 a:%{l}.x.test exists:%{l} -all", DNS_OK},
 	{"longa.test", TXT, "v=spf1 a:%{l} ~all", DNS_OK},
 	{"longinc.test", TXT, "v=spf1 include:%{l} +all", DNS_OK},
+	/* a NUL inside the record (4.6, 7.1): permerror, here or through include/redirect */
+	{"nul.test", TXT, "v=spf1 a:foo.example.com", DNS_OK}, /* + a NUL: see with_nul */
+	{"foo.example.com", A, "192.0.2.1", DNS_OK},
+	{"incnul.test", TXT, "v=spf1 include:nul.test +all", DNS_OK},
+	{"rednul.test", TXT, "v=spf1 redirect=nul.test", DNS_OK},
+	/* ptr (5.5): 192.0.2.10 has a validated name and a spoofed one */
+	{"10.2.0.192.in-addr.arpa", PTR, "spoof.other.test", DNS_OK},
+	{"10.2.0.192.in-addr.arpa", PTR, "mail.ptr.test", DNS_OK},
+	{"mail.ptr.test", A, "192.0.2.10", DNS_OK},
+	{"spoof.other.test", A, "198.51.100.1", DNS_OK},
+	{"ptrother.test", TXT, "v=spf1 ptr:other.test -all", DNS_OK},
+	{"ptrparent.test", TXT, "v=spf1 ptr:ptr.test -all", DNS_OK},
+	{"ptrlabel.test", TXT, "v=spf1 ptr:tr.test -all", DNS_OK},
+	/* 192.0.2.20: eleven PTR names, only the eleventh validates (4.6.4: ignored) */
+	{"20.2.0.192.in-addr.arpa", PTR, "n1.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n2.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n3.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n4.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n5.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n6.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n7.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n8.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n9.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n10.many.test", DNS_OK},
+	{"20.2.0.192.in-addr.arpa", PTR, "n11.many.test", DNS_OK},
+	{"n11.many.test", A, "192.0.2.20", DNS_OK},
+	{"many.test", TXT, "v=spf1 ptr -all", DNS_OK},
+	/* 2001:db8::10 validated through AAAA */
+	{"0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", PTR,
+	 "v6.ptr.test", DNS_OK},
+	{"v6.ptr.test", AAAA, "2001:db8::10", DNS_OK},
+	/* %{p} (7.3): the domain or a subdomain of it first, else any validated name */
+	{"pmac.test", TXT, "v=spf1 exists:%{p}.x.test -all", DNS_OK},
+	{"mail.ptr.test.x.test", A, "127.0.0.2", DNS_OK},
+	{"30.2.0.192.in-addr.arpa", PTR, "a.other.test", DNS_OK},
+	{"30.2.0.192.in-addr.arpa", PTR, "mail.pref.test", DNS_OK},
+	{"a.other.test", A, "192.0.2.30", DNS_OK},
+	{"mail.pref.test", A, "192.0.2.30", DNS_OK},
+	{"pref.test", TXT, "v=spf1 exists:%{p}.y.test -all", DNS_OK},
+	{"mail.pref.test.y.test", A, "127.0.0.2", DNS_OK},
+	{"unknown.y.test", A, "127.0.0.2", DNS_OK},
+	{"ptrtwo.test", TXT, "v=spf1 exists:%{p2}.z.test -all", DNS_OK},
+	{"ptr.test.z.test", A, "127.0.0.2", DNS_OK},
 };
 
 static struct fake_dns fake;
 
+static struct dns_lookup table;
+
+/* The table's answers, but nul.test's TXT record ends in a NUL byte, as the RFC 7208 test
+ * suite's a-null and mx-null records do ("v=spf1 a:foo.example.com\0"). */
+static int with_nul(void *ctx, const char *name, uint16_t type, struct dns_result *out)
+{
+	int rc = table.query(ctx, name, type, out);
+	if (type == DNS_T_TXT && strcmp(name, "nul.test") == 0 && out->n == 1)
+		out->rr[0].text_len++; /* the terminator becomes part of the record */
+	return rc;
+}
+
 static enum spf_result check(const char *ip, const char *sender)
 {
 	fake = (struct fake_dns){zone, sizeof(zone) / sizeof(zone[0]), 0};
-	struct dns_lookup dns = fake_dns_lookup(&fake);
+	table = fake_dns_lookup(&fake);
+	struct dns_lookup dns = {with_nul, table.ctx};
 	const char *at = strrchr(sender, '@');
 	return spf_check_host(&dns, ip, sender, at ? at + 1 : sender);
 }
@@ -177,7 +234,7 @@ static void test_limits(void)
 	CHECK(check("192.0.2.5", "x@ten.test") == SPF_PASS);
 	CHECK(check("192.0.2.5", "x@eleven.test") == SPF_PERMERROR);
 	CHECK(fake.queries == 1 + SPF_LOOKUP_LIMIT); /* the 11th term is not looked up */
-	CHECK(check("192.0.2.5", "x@ptr.test") == SPF_FAIL && fake.queries == 1);
+	CHECK(check("192.0.2.5", "x@ptr.test") == SPF_FAIL && fake.queries == 2); /* TXT, PTR */
 	CHECK(check("192.0.2.5", "x@ptr10.test") == SPF_PASS);
 	CHECK(check("192.0.2.5", "x@ptr11.test") == SPF_PERMERROR);
 }
@@ -226,6 +283,34 @@ static void test_macros_and_errors(void)
 	CHECK_STR(spf_result_name(SPF_NONE), "none");
 }
 
+static void test_nul_record(void)
+{
+	CHECK(check("192.0.2.1", "x@nul.test") == SPF_PERMERROR);
+	CHECK(check("192.0.2.1", "x@incnul.test") == SPF_PERMERROR);
+	CHECK(check("192.0.2.1", "x@rednul.test") == SPF_PERMERROR);
+}
+
+static void test_ptr(void)
+{
+	CHECK(check("192.0.2.10", "x@ptr.test") == SPF_PASS);
+	CHECK(check("192.0.2.11", "x@ptr.test") == SPF_FAIL);      /* no PTR record */
+	CHECK(check("192.0.2.10", "x@ptrother.test") == SPF_FAIL); /* spoof.other.test: no A */
+	CHECK(check("192.0.2.10", "x@ptrparent.test") == SPF_PASS); /* mail.ptr.test: a subdomain */
+	CHECK(check("192.0.2.10", "x@ptrlabel.test") == SPF_FAIL);  /* ptr.test is no tr.test */
+	CHECK(check("192.0.2.20", "x@many.test") == SPF_FAIL);      /* the 11th name is ignored */
+	CHECK(check("2001:db8::10", "x@ptr.test") == SPF_PASS);
+	CHECK(check("2001:db8::11", "x@ptr.test") == SPF_FAIL);
+}
+
+static void test_p_macro(void)
+{
+	CHECK(check("192.0.2.10", "x@pmac.test") == SPF_PASS); /* any validated: mail.ptr.test */
+	CHECK(check("192.0.2.11", "x@pmac.test") == SPF_FAIL); /* unknown.x.test: no A */
+	CHECK(check("192.0.2.30", "x@pref.test") == SPF_PASS); /* mail.pref.test preferred */
+	CHECK(check("192.0.2.31", "x@pref.test") == SPF_PASS); /* no PTR: "unknown" */
+	CHECK(check("192.0.2.10", "x@ptrtwo.test") == SPF_PASS); /* %{p2}: ptr.test */
+}
+
 void suite_spf_eval(void)
 {
 	test_qualifiers();
@@ -234,4 +319,7 @@ void suite_spf_eval(void)
 	test_limits();
 	test_a_mx();
 	test_macros_and_errors();
+	test_nul_record();
+	test_ptr();
+	test_p_macro();
 }
