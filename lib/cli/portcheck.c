@@ -435,8 +435,7 @@ unsigned portcheck_outbound_port(void)
 	return test_port("AIMX_SMTP_PORT");
 }
 
-int portcheck_verify_host_pick(const char *flag, const char *from_config,
-                               char out[VERIFY_HOST_MAX])
+int portcheck_verify_host_pick(const char *flag, const char *from_config, char out[VERIFY_HOST_MAX])
 {
 	char err[ERR_SIZE];
 	const char *host = flag ? flag : from_config ? from_config : VERIFY_HOST_DEFAULT;

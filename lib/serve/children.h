@@ -1,4 +1,4 @@
-/* children.h: the master's table of live children, each with the peer it serves (an IP or a uid). */
+/* children.h: the master's table of live children and the peer (IP or uid) each serves. */
 #ifndef AIMX_CHILDREN_H
 #define AIMX_CHILDREN_H
 

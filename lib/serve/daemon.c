@@ -117,7 +117,8 @@ static void sweep(const char *data_dir, pid_t pid)
 	int n = store_sweep(data_dir, pid);
 	snprintf(count, sizeof(count), "%d", n);
 	if (n < 0)
-		log_event(LOG_WARN, "daemon.sweep_failed", "pid", who, "error", strerror(errno), NULL);
+		log_event(LOG_WARN, "daemon.sweep_failed", "pid", who, "error", strerror(errno),
+		          NULL);
 	else if (n > 0)
 		log_event(LOG_INFO, "daemon.swept", "pid", who, "removed", count, NULL);
 }
@@ -172,7 +173,8 @@ static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master
 static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *run_mask)
 {
 	static const char busy[] = "421 4.7.0 Too many connections, try again later\r\n";
-	static const char busy_ip[] = "421 4.7.0 Too many connections from your address, try again later\r\n";
+	static const char busy_ip[] =
+	    "421 4.7.0 Too many connections from your address, try again later\r\n";
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int fd = accept4(d->listen_fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
@@ -202,7 +204,8 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run_mask)
 {
 	static const char busy[] = "AIMX/1 ERR IO daemon busy, try again\nCode: IO\n\n";
-	static const char busy_uid[] = "AIMX/1 ERR IO too many connections from your user, try again\nCode: IO\n\n";
+	static const char busy_uid[] =
+	    "AIMX/1 ERR IO too many connections from your user, try again\nCode: IO\n\n";
 	static const char nocred_fmt[] = "AIMX/1 ERR EACCES peer cred unavailable: %s\nCode: EACCES\n\n";
 	int fd = accept4(d->uds_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)

@@ -13,8 +13,8 @@
 
 #define SMTP_MAX_SESSIONS      100
 #define UDS_MAX_SESSIONS       100
-#define SMTP_MAX_PER_IP        20  /* sessions from one client address (421 past it) */
-#define UDS_MAX_PER_UID        32  /* control connections of one non-root uid (ERR IO past it) */
+#define SMTP_MAX_PER_IP         20 /* sessions from one client address (421 past it) */
+#define UDS_MAX_PER_UID         32 /* control connections of one non-root uid (ERR IO past it) */
 #define DAEMON_SHUTDOWN_GRACE_S 30
 
 struct daemon {

@@ -268,8 +268,8 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 		snprintf(reply, SMTP_REPLY_MAX, "452 4.3.1 Insufficient system storage");
 	else
 		snprintf(reply, SMTP_REPLY_MAX,
-			 ok ? "451 4.3.0 Temporary failure on partial accept; please retry"
-			    : "451 4.3.0 Temporary failure, please retry");
+		         ok ? "451 4.3.0 Temporary failure on partial accept; please retry"
+		            : "451 4.3.0 Temporary failure, please retry");
 	return -1;
 }
 

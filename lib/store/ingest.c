@@ -141,14 +141,14 @@ static int claim_locked(const struct ingest_request *req, const struct mailbox *
 	else if (store_pick_stem(t, p->stem_base, res->id, sizeof(res->id)) < 0 ||
 		 store_reserve(t, res->id) < 0)
 		rc = fail(res, INGEST_FAILED, "cannot name the message in %s: %s", t->dir,
-			  strerror(errno));
+		          strerror(errno));
 	mailbox_dir_unlock(lock);
 	return rc;
 }
 
 static int store_unlocked(const struct ingest_request *req, const struct mailbox *mb,
-			  struct parsed *p, const struct store_target *t, time_t now,
-			  struct ingest_result *res)
+                          struct parsed *p, const struct store_target *t, time_t now,
+                          struct ingest_result *res)
 {
 	struct buf md = BUF_INIT;
 	size_t n = p->mime.nattachments;
@@ -168,7 +168,7 @@ static int store_unlocked(const struct ingest_request *req, const struct mailbox
 	res->status = INGEST_STORED;
 	if (dedup_record(req->data_dir, mb->name, p->f.message_id, now) < 0)
 		log_event(LOG_WARN, "dedup_record_failed", "mailbox", mb->name, "message_id",
-			  p->f.message_id, "error", strerror(errno), NULL);
+		          p->f.message_id, "error", strerror(errno), NULL);
 	return 0;
 }
 

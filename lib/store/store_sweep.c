@@ -158,7 +158,8 @@ static int sweep_top(const char *data_dir, const char *top, pid_t only)
 		if (e->d_name[0] == '.')
 			continue;
 		int lock = mailbox_dir_lock(data_dir, e->d_name);
-		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int fd =
+		    openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		int k = lock < 0 || fd < 0 ? 0 : sweep_folder(fd, only);
 		if (fd >= 0 && lock < 0)
 			close(fd);

@@ -172,7 +172,7 @@ static int lookup_at(const struct dns_lookup *dns, const char *domain, struct dm
 /* The policy record for from_domain: at _dmarc.<domain>, else at _dmarc.<organisational
  * domain>. Returns 1 found, 0 none, -1 DNS temporary failure. */
 static int dmarc_find_record(const struct dns_lookup *dns, const char *from_domain,
-			     struct dmarc_record *rec)
+                             struct dmarc_record *rec)
 {
 	char domain[DNS_NAME_MAX], org[DNS_NAME_MAX];
 	if (domain_norm(from_domain, domain) < 0)

@@ -75,7 +75,7 @@ void spf_ptr_reverse_name(const struct ip_addr *ip, char out[DNS_NAME_MAX]);
 /* The PTR names of ip (the first SPF_PTR_LIMIT) whose A or AAAA records include ip, up to
  * max of them into names; how many. A DNS error anywhere is no name. */
 size_t spf_ptr_validated(const struct dns_lookup *dns, const struct ip_addr *ip,
-			 char names[][DNS_NAME_MAX], size_t max);
+                         char names[][DNS_NAME_MAX], size_t max);
 /* 1 when name is domain or a subdomain of it (any case; a trailing dot on domain ignored). */
 int spf_ptr_within(const char *name, const char *domain);
 

@@ -186,12 +186,10 @@ static int fetch_record(struct spf_eval *e, const char *domain, struct spf_recor
 	for (size_t k = 0; k < res.n; k++)
 		if (res.rr[k].text && spf_is_record(res.rr[k].text) && count++ == 0) {
 			found = res.rr[k].text;
-			nul = strlen(found) != res.rr[k].text_len; /* a NUL is no record text: 4.6 */
+			/* a NUL byte is no record text (4.6): a permerror, not `none` */
+			nul = strlen(found) != res.rr[k].text_len;
 		}
-	int rc = count == 0	       ? 1
-		 : count > 1 || nul    ? -2
-		 : spf_record_parse(found, rec) < 0 ? -2
-						    : 0;
+	int rc = count == 0 ? 1 : count > 1 || nul ? -2 : spf_record_parse(found, rec) < 0 ? -2 : 0;
 	dns_result_free(&res);
 	return rc;
 }

@@ -11,7 +11,7 @@ void spf_ptr_reverse_name(const struct ip_addr *ip, char out[DNS_NAME_MAX])
 	size_t w = 0;
 	if (!ip->v6) {
 		snprintf(out, DNS_NAME_MAX, "%u.%u.%u.%u.in-addr.arpa", ip->bytes[3], ip->bytes[2],
-			 ip->bytes[1], ip->bytes[0]);
+		         ip->bytes[1], ip->bytes[0]);
 		return;
 	}
 	for (int k = 15; k >= 0; k--) {
@@ -24,8 +24,7 @@ void spf_ptr_reverse_name(const struct ip_addr *ip, char out[DNS_NAME_MAX])
 }
 
 /* 1 when one of name's addresses (of the client's family) is the client. */
-static int name_validates(const struct dns_lookup *dns, const struct ip_addr *ip,
-			  const char *name)
+static int name_validates(const struct dns_lookup *dns, const struct ip_addr *ip, const char *name)
 {
 	struct dns_result res = {0};
 	dns->query(dns->ctx, name, ip->v6 ? DNS_T_AAAA : DNS_T_A, &res);
@@ -37,7 +36,7 @@ static int name_validates(const struct dns_lookup *dns, const struct ip_addr *ip
 }
 
 size_t spf_ptr_validated(const struct dns_lookup *dns, const struct ip_addr *ip,
-			 char names[][DNS_NAME_MAX], size_t max)
+                         char names[][DNS_NAME_MAX], size_t max)
 {
 	char rev[DNS_NAME_MAX];
 	spf_ptr_reverse_name(ip, rev);

@@ -150,7 +150,7 @@ static size_t passing_domains(const struct dkim_result *d, const char *out[DKIM_
 
 /* Computes DKIM, SPF and DMARC through dns (bounded by the resolver's deadline). */
 static void trust_check_message(const struct trust_input *in, const struct dns_lookup *dns,
-				time_t now, struct trust_verdicts *out)
+                                time_t now, struct trust_verdicts *out)
 {
 	trust_verdicts_none(out);
 	struct auth_headers h;

@@ -13,7 +13,8 @@ static void test_tags(void)
 	static const char sig[] = " v=1; a=rsa-sha256;\r\n\td=example.net ; b=dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSb\r\n av+yuU4zGeeruD00lszZVoG4ZHRNiYzR;";
 	CHECK(dkim_tags_parse(sig, strlen(sig), &t) == 0 && t.n == 4);
 	CHECK_STR(dkim_tags_get(&t, "d"), "example.net");
-	CHECK_STR(dkim_tags_get(&t, "b"), "dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSb av+yuU4zGeeruD00lszZVoG4ZHRNiYzR");
+	CHECK_STR(dkim_tags_get(&t, "b"),
+	          "dzdVyOfAKCdLXdJOc9G2q8LoXSlEniSb av+yuU4zGeeruD00lszZVoG4ZHRNiYzR");
 	CHECK(dkim_tags_get(&t, "x") == NULL);
 	dkim_tags_free(&t);
 	CHECK(dkim_tags_parse("v=1; v=1", 8, &t) == -1);         /* duplicate */

@@ -241,8 +241,9 @@ static void test_send_firing(void)
 	struct buf fired = BUF_INIT, logged = BUF_INIT;
 	world_init(&w, pw ? pw->pw_name : "root");
 	snprintf(w.scripts[2], sizeof(w.scripts[2]), "echo sent $AIMX_SEND_STATUS >> %s", w.fired);
-	struct hook_env env = {"box", "a@x.test", "b@y.test", "s", "/d/x.md", "m@x", "stem",
-			       "2026-11-22T10:00:00+00:00", "deferred"};
+	struct hook_env env = {"box",     "a@x.test", "b@y.test", "s",
+	                       "/d/x.md", "m@x",      "stem",     "2026-11-22T10:00:00+00:00",
+	                       "deferred"};
 	hook_send_fire(&w.mb, &env);
 	world_take(&w, &fired, &logged);
 	CHECK_STR(text(&fired), "sent deferred\n");
