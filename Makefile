@@ -41,7 +41,7 @@ MUSL_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/musl/%.o)
 ASAN_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/asan/%.o)
 FUZZ_LIB_OBJ    := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 
-.PHONY: all deps bootstrap check layout unit fuzz integration run install clean bench
+.PHONY: all deps bootstrap check layout unit fuzz fuzz-replay integration run install clean bench
 
 all: aimx
 
@@ -138,6 +138,25 @@ build/fuzz/libaimx.a: $(FUZZ_LIB_OBJ)
 $(FUZZERS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o build/fuzz/libaimx.a
 	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -L$(DEPS)/asan/lib $(LIBS)
 
+# Every corpus file and past crash reproducer through every fuzz target, in `make check`: the
+# targets built with gcc's ASan/UBSan and tests/fuzz/replay/replay_main.c in libFuzzer's place
+# (no clang, no new fuzzing; seconds).
+REPLAYERS := $(FUZZ_SRC:tests/fuzz/%.c=build/replay/%)
+
+build/replay/obj/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(ASAN_CFLAGS) -DFUZZ_LIBFUZZER -MMD -MP -c $< -o $@
+
+$(REPLAYERS): build/replay/%: build/replay/obj/tests/fuzz/%.o \
+		build/replay/obj/tests/fuzz/replay/replay_main.o $(ASAN_LIB_OBJ)
+	$(HOST_CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
+
+fuzz-replay: $(REPLAYERS)
+	@for t in $(FUZZ_SRC:tests/fuzz/%.c=%); do \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		build/replay/$$t tests/fuzz/corpus/$$t tests/fuzz/crashes/$$t || exit 1; \
+	done
+
 # lib/README.md's folder rules: no upward include, no circle, names prefixed by their module.
 layout: aimx
 	scripts/check-layout
@@ -150,6 +169,7 @@ check: bootstrap
 	$(MAKE) all
 	$(MAKE) layout
 	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	$(MAKE) integration
 
 run: aimx
