@@ -91,8 +91,11 @@ def children_of(pid):
     """The pids whose parent is pid (sessions and control requests of a master)."""
     out = []
     for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as f:
-            out += [int(p) for p in f.read().split()]
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += [int(p) for p in f.read().split()]
+        except FileNotFoundError:
+            pass  # a thread that has just exited
     return out
 
 
@@ -190,7 +193,10 @@ def kill_all(d):
     """kill -9 of the master and every child at once (a crash of the whole service)."""
     pids = [d.proc.pid] + children_of(d.proc.pid)
     for p in pids:
-        os.kill(p, signal.SIGKILL)
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # a session that ended between the listing and the kill
     d.proc.wait(timeout=10)
     assert gone(pids, 10)
     d.respawn()
