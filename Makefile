@@ -28,6 +28,7 @@ APPLET_SRC  := $(sort $(wildcard applets/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/*.c))
 TOOL_SRC    := $(sort $(wildcard tests/tools/*.c))
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_SUPPORT_SRC := $(sort $(wildcard tests/fuzz/support/*.c))
 TOOLS       := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 APPLETS     := $(basename $(notdir $(APPLET_SRC)))
 FUZZERS     := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
@@ -37,8 +38,8 @@ MUSL_APPLET_OBJ := $(APPLET_SRC:%.c=build/musl/%.o)
 ASAN_LIB_OBJ    := $(LIB_SRC:%.c=build/asan/%.o)
 MUSL_UNIT_OBJ   := $(UNIT_SRC:%.c=build/musl/%.o)
 ASAN_UNIT_OBJ   := $(UNIT_SRC:%.c=build/asan/%.o)
-MUSL_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/musl/%.o)
-ASAN_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/asan/%.o)
+MUSL_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/musl/%.o) $(FUZZ_SUPPORT_SRC:%.c=build/musl/%.o)
+ASAN_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/asan/%.o) $(FUZZ_SUPPORT_SRC:%.c=build/asan/%.o)
 FUZZ_LIB_OBJ    := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 
 .PHONY: all deps bootstrap check layout unit fuzz fuzz-replay integration run install clean bench
@@ -135,7 +136,8 @@ build/fuzz/obj/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_sui
 build/fuzz/libaimx.a: $(FUZZ_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(FUZZERS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o build/fuzz/libaimx.a
+$(FUZZERS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o \
+		$(FUZZ_SUPPORT_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/libaimx.a
 	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -L$(DEPS)/asan/lib $(LIBS)
 
 # Every corpus file and past crash reproducer through every fuzz target, in `make check`: the
@@ -148,7 +150,8 @@ build/replay/obj/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_s
 	$(HOST_CC) $(ASAN_CFLAGS) -DFUZZ_LIBFUZZER -MMD -MP -c $< -o $@
 
 $(REPLAYERS): build/replay/%: build/replay/obj/tests/fuzz/%.o \
-		build/replay/obj/tests/fuzz/replay/replay_main.o $(ASAN_LIB_OBJ)
+		build/replay/obj/tests/fuzz/replay/replay_main.o \
+		$(FUZZ_SUPPORT_SRC:%.c=build/replay/obj/%.o) $(ASAN_LIB_OBJ)
 	$(HOST_CC) $(ASAN_LDFLAGS) -o $@ $^ $(LIBS)
 
 fuzz-replay: $(REPLAYERS)
@@ -195,4 +198,4 @@ clean:
 	rm -rf build/musl build/asan build/fuzz build/gen build/tools build/bench build/mkpsl build/unit-musl \
 		build/unit-asan aimx
 
--include $(shell find build/musl build/asan build/fuzz -name '*.d' 2>/dev/null)
+-include $(shell find build/musl build/asan build/fuzz build/replay -name '*.d' 2>/dev/null)

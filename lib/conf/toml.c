@@ -139,6 +139,10 @@ static int parse_string(struct cursor *c, char **out)
 		if (buf_append(&b, start, n) < 0)
 			return err_set(c->err, "out of memory");
 	}
+	if (!utf8_valid(b.data ? b.data : "", b.len)) {
+		buf_free(&b);
+		return err_set(c->err, "invalid UTF-8 in string (TOML files are UTF-8)");
+	}
 	*out = buf_steal(&b);
 	return *out ? 0 : err_set(c->err, "out of memory");
 }

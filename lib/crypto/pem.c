@@ -62,7 +62,11 @@ static int pem_on_event(struct pem_run *run, int event)
 		return PEM_OK;
 	case BR_PEM_END_OBJ: {
 		run->in_object = 0;
-		int status = pem_list_add(run->out, br_pem_decoder_name(&run->dec), &run->acc);
+		const char *name = br_pem_decoder_name(&run->dec);
+		/* A label near BearSSL's buffer size may have been cut or misread: refuse it. */
+		int status = strlen(name) > PEM_LABEL_MAX
+			     ? PEM_ERR_SYNTAX
+			     : pem_list_add(run->out, name, &run->acc);
 		pem_acc_wipe(&run->acc);
 		return status;
 	}

@@ -8,6 +8,7 @@
 #include "base/err.h"
 
 #define PEM_LABEL_SIZE  128 /* BearSSL's limit for the label of a BEGIN line, NUL included */
+#define PEM_LABEL_MAX   64  /* longer labels are a syntax error (RFC 7468's are under 30) */
 #define PEM_MAX_OBJECTS 64  /* more objects than this in one text is an error */
 #define PEM_FILE_MAX    (1024 * 1024) /* a certificate or key file larger than this is refused */
 

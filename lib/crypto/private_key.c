@@ -95,20 +95,24 @@ static int decode_key(struct private_key *key, const struct pem_object *obj, con
 	return rc;
 }
 
+int private_key_from_pems(const struct pem_list *pems, const char *path, struct private_key *key,
+                          char err[ERR_SIZE])
+{
+	const struct pem_object *obj = find_key_object(pems);
+	if (!obj)
+		return err_set(err, "key file %s: %s", path,
+		               "no RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY block");
+	if (strcmp(obj->label, "ENCRYPTED PRIVATE KEY") == 0)
+		return err_set(err, "key file %s: encrypted keys are not supported", path);
+	return decode_key(key, obj, path, err);
+}
+
 int private_key_load(const char *path, struct private_key *key, char err[ERR_SIZE])
 {
 	struct pem_list pems = PEM_LIST_INIT;
 	if (pem_read_file(path, "key", &pems, err) < 0)
 		return -1;
-	const struct pem_object *obj = find_key_object(&pems);
-	int rc = -1;
-	if (!obj)
-		err_set(err, "key file %s: %s", path,
-		        "no RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY block");
-	else if (strcmp(obj->label, "ENCRYPTED PRIVATE KEY") == 0)
-		err_set(err, "key file %s: encrypted keys are not supported", path);
-	else
-		rc = decode_key(key, obj, path, err);
+	int rc = private_key_from_pems(&pems, path, key, err);
 	pem_list_free(&pems);
 	return rc;
 }

@@ -21,6 +21,11 @@ int private_key_curve_supported(int curve);
 /* Reads path ("RSA PRIVATE KEY", "EC PRIVATE KEY" or unencrypted "PRIVATE KEY"). 0, or -1
  * with err naming the file and the problem. */
 int private_key_load(const char *path, struct private_key *key, char err[ERR_SIZE]);
+/* The same from PEM objects already decoded: the first key block among pems, named path in
+ * err. */
+struct pem_list;
+int private_key_from_pems(const struct pem_list *pems, const char *path, struct private_key *key,
+                          char err[ERR_SIZE]);
 /* Wipes and frees; the struct is zeroed. */
 void private_key_free(struct private_key *key);
 

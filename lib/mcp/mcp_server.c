@@ -220,9 +220,13 @@ static int batch(struct mcp_server *s, const cJSON *arr, struct buf *out)
 	return put(out, replies);
 }
 
+/* 1 when p[0..len) is only JSON whitespace (p need not be NUL-terminated). */
 static int blank(const char *p, size_t len)
 {
-	return strspn(p, " \t\r\n") >= len;
+	for (size_t k = 0; k < len; k++)
+		if (!memchr(" \t\r\n", p[k], 4))
+			return 0;
+	return 1;
 }
 
 int mcp_server_line(struct mcp_server *s, const char *line, size_t len, struct buf *out)

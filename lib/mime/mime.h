@@ -95,7 +95,8 @@ int mime_field_next(const char *raw, size_t len, size_t *pos, struct mime_field 
  * Malloc'd, NULL on ENOMEM. */
 char *mime_field_unfold(const char *value, size_t len);
 
-/* Lowercase "type/subtype" of a Content-Type value; NULL or invalid gives dflt. */
+/* Lowercase "type/subtype" of a Content-Type value; NULL, or anything but two RFC 2045 tokens
+ * (ASCII, so it is safe in frontmatter), gives dflt. */
 void mime_content_type(const char *value, const char *dflt, char out[MIME_TYPE_MAX]);
 /* Lowercase leading token (disposition type, transfer encoding); "" when there is none. */
 void mime_token(const char *value, char out[MIME_TOKEN_MAX]);

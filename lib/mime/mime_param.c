@@ -27,12 +27,22 @@ static size_t lead_token(const char *value, char *out, size_t cap)
 	return n;
 }
 
+/* 1 when s is "type/subtype", both RFC 2045 tokens (printable ASCII without tspecials). */
+static int is_type_subtype(const char *s)
+{
+	const char *slash = strchr(s, '/');
+	if (!slash || slash == s || !slash[1])
+		return 0;
+	for (; *s; s++)
+		if (s != slash && (*s <= 0x20 || *s >= 0x7F || strchr("()<>@,;:\\\"/[]?=", *s)))
+			return 0;
+	return 1;
+}
+
 void mime_content_type(const char *value, const char *dflt, char out[MIME_TYPE_MAX])
 {
-	const char *slash;
 	if (value && lead_token(value, out, MIME_TYPE_MAX) < MIME_TYPE_MAX - 1 &&
-	    (slash = strchr(out, '/')) && slash != out && slash[1] && !strchr(slash + 1, '/') &&
-	    !strchr(out, '"'))
+	    is_type_subtype(out))
 		return;
 	snprintf(out, MIME_TYPE_MAX, "%s", dflt);
 }
