@@ -42,7 +42,7 @@ MUSL_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/musl/%.o) $(FUZZ_SUPPORT_SRC:%.c=build/m
 ASAN_FUZZ_OBJ   := $(FUZZ_SRC:%.c=build/asan/%.o) $(FUZZ_SUPPORT_SRC:%.c=build/asan/%.o)
 FUZZ_LIB_OBJ    := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 
-.PHONY: all deps bootstrap check layout unit fuzz fuzz-replay integration run install clean bench
+.PHONY: all deps bootstrap check layout unit fuzz fuzz-build fuzz-replay integration run install clean bench
 
 all: aimx
 
@@ -120,13 +120,22 @@ unit: build/unit-musl build/unit-asan
 	cd tests/unit && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ../../build/unit-asan
 
 # libFuzzer targets (tests/fuzz/README.md): build/fuzz/NAME from tests/fuzz/NAME.c, built with
-# clang over a clang build of lib/. Not part of `make check`; clang is not in scripts/bootstrap.
+# clang over a clang build of lib/. Not part of `make check`.
 FUZZ_CC    ?= clang
 FUZZ_SAN    = -fsanitize=fuzzer,address,undefined
 FUZZ_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -DFUZZ_LIBFUZZER $(INCS)
 
-fuzz:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not found; apt-get install clang" >&2; exit 1; }
+# `make fuzz` builds them and runs each for FUZZ_SECONDS (default 60), FUZZ_JOBS at a time
+# (default 1), printing CPU seconds, executions, executions/s, coverage and findings per target;
+# `make fuzz-build` only builds. scripts/bootstrap-fuzz installs clang.
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz-run $(FUZZ_TARGETS)
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not found; run scripts/bootstrap-fuzz" >&2; exit 1; }
 	$(MAKE) $(FUZZERS)
 
 build/fuzz/obj/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
