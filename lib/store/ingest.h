@@ -10,20 +10,9 @@
 #include "conf/config.h"
 #include "store/inbound_fields.h"
 #include "base/paths.h"
+#include "store/ingest_parse.h"
 
 #define INGEST_ID_MAX 128
-
-struct ingest_request {
-	const struct config *cfg;
-	const char *data_dir;
-	const char *rcpt;      /* envelope recipient, stored as delivered_to */
-	const char *mail_from; /* envelope sender; NULL on the stdin path */
-	const char *peer_ip;   /* SMTP peer; NULL on the stdin path (received_from_ip omitted) */
-	const char *raw;       /* the message exactly as received */
-	size_t len;
-	time_t now;            /* 0: the current time */
-	const struct trust_verdicts *verdicts; /* dkim/spf/dmarc of the message; NULL: all "none" */
-};
 
 enum ingest_status {
 	INGEST_STORED,    /* durable on disk (fsync'd file and directory) */

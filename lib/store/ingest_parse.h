@@ -3,15 +3,31 @@
 #ifndef AIMX_INGEST_PARSE_H
 #define AIMX_INGEST_PARSE_H
 
+#include <stddef.h>
+#include <time.h>
+
 #include "base/buf.h"
+#include "conf/config.h"
 #include "mime/mime.h"
 #include "store/frontmatter.h"
 #include "store/inbound_fields.h"
-#include "store/ingest.h"
 #include "store/store.h"
 #include "trust/trust.h"
 
 #define INGEST_TIME_MAX 32
+
+/* One received message for one recipient (ingest_message stores it). */
+struct ingest_request {
+	const struct config *cfg;
+	const char *data_dir;
+	const char *rcpt;      /* envelope recipient, stored as delivered_to */
+	const char *mail_from; /* envelope sender; NULL on the stdin path */
+	const char *peer_ip;   /* SMTP peer; NULL on the stdin path (received_from_ip omitted) */
+	const char *raw;       /* the message exactly as received */
+	size_t len;
+	time_t now;            /* 0: the current time */
+	const struct trust_verdicts *verdicts; /* dkim/spf/dmarc of the message; NULL: all "none" */
+};
 
 /* Everything the .md and the bundle are made of, built before the mailbox lock is taken. */
 struct ingest_parsed {
