@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "base/paths.h"
 #include "smtp/deliver.h"
 #include "dkim/dkim.h"
 #include "hooks/hook_send.h"
@@ -141,7 +142,7 @@ static void after_send(void *arg)
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
 	verb_send_request_address(j->req.message_id ? j->req.message_id : "", mid); /* DECISIONS 16 */
 	struct hook_env env = {mb->name, j->req.from, j->req.to, j->req.subject, j->path, mid,
-			       j->id, now, j->status};
+			       j->id, now, j->status, paths_data_dir(j->cfg->data_dir)};
 	hook_send_fire(mb, &env);
 	job_free(j);
 }

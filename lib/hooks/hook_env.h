@@ -19,6 +19,7 @@ struct hook_env {
 	const char *id;
 	const char *date;
 	const char *send_status; /* after_send only; NULL for on_receive */
+	const char *data_dir;    /* the store: read-only to the hook, wherever it lies */
 };
 
 /* The environment block, nothing inherited: PATH (the daemon's, else a default), HOME (the

@@ -227,7 +227,9 @@ void hook_exec_run(const struct hook *h, const char *owner, const struct hook_en
 		  config_hook_event_name(h->event), "mailbox", env->mailbox, "owner", owner, NULL);
 	struct hook_identity id;
 	char **envp = NULL, **argv = NULL;
-	if (hook_spawn_identity(owner, &id) < 0)
+	int known = hook_spawn_identity(owner, &id) == 0;
+	id.store = env->data_dir;
+	if (!known)
 		out->error = HOOK_USER_NOT_FOUND;
 	else if (!(argv = exec_argv(h)) || !(envp = hook_env_build(h, env, id.home)))
 		out->error = HOOK_SPAWN_FAILED;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/paths.h"
 #include "hooks/hook_exec.h"
 #include "base/log.h"
 
@@ -29,11 +30,12 @@ int hook_receive_pending(const struct config *cfg, const struct ingest_result *r
 	return 0;
 }
 
-static void fire(const struct mailbox *mb, const struct hook *h, const struct ingest_result *res)
+static void fire(const struct config *cfg, const struct mailbox *mb, const struct hook *h,
+		 const struct ingest_result *res)
 {
 	const struct inbound_fields *f = &res->fields;
-	struct hook_env env = {mb->name, f->from, f->to, f->subject, res->path, f->message_id,
-			       res->id, f->date, NULL};
+	struct hook_env env = {mb->name, f->from,  f->to,   f->subject, res->path,
+			       f->message_id, res->id, f->date, NULL, paths_data_dir(cfg->data_dir)};
 	struct hook_outcome out;
 	hook_exec_run(h, mb->owner, &env, &out);
 	hook_exec_outcome_free(&out);
@@ -49,7 +51,7 @@ void hook_receive_fire(const struct config *cfg, const struct ingest_result *res
 		if (h->event != HOOK_ON_RECEIVE)
 			continue;
 		if (hook_receive_gate(h, res->trusted))
-			fire(mb, h, res);
+			fire(cfg, mb, h, res);
 		else
 			log_event(LOG_INFO, "hook.skipped", "hook_name", h->effective_name, "event",
 				  "on_receive", "mailbox", mb->name, "trusted", res->trusted,

@@ -2,9 +2,10 @@
  *
  * Upstream runs hooks through systemd-run on systemd hosts. We exec them directly after
  * setgid, initgroups and setuid (each checked, then verified: root cannot come back), in a
- * new session with RLIMIT_NPROC, no core files and no_new_privs. That works the same on
- * every host and in containers, where systemd-run is usually absent; the parent's timeout
- * signals the whole process group. */
+ * new session, in a private mount namespace with a read-only tree and a private /dev
+ * (hook_confine.c), with RLIMIT_NPROC, RLIMIT_DATA, no core files and no_new_privs. That
+ * works the same on every host and in containers, where systemd-run is usually absent; the
+ * parent's timeout signals the whole process group. */
 #include "hooks/hook_spawn.h"
 
 #include <errno.h>
@@ -20,8 +21,10 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "hooks/hook_confine.h"
 
 #define HOOK_NPROC_MAX  256   /* processes of the owner: contains a fork bomb */
+#define HOOK_DATA_MAX   (512UL * 1024 * 1024) /* heap and private writable memory per process */
 #define HOOK_FD_SCAN_MAX 65536 /* descriptors closed one by one without close_range(2) */
 
 int hook_spawn_identity(const char *owner, struct hook_identity *id)
@@ -119,11 +122,26 @@ static void drop_privileges(const struct hook_identity *id)
 	}
 }
 
+/* The private view, or a line on the hook's stderr (kept in its log line) saying why not. */
+static void confine(const struct hook_identity *id)
+{
+	const char *what = "";
+	int view = hook_confine_view(id->home, id->store, &what);
+	if (view < 0)
+		child_fail(what);
+	if (view > 0 && geteuid() == 0)
+		dprintf(STDERR_FILENO, "aimx hook: no private mount namespace on this host; the hook "
+				       "sees the whole file system\n");
+}
+
 static void set_limits(const struct hook_identity *id)
 {
 	struct rlimit nproc = {HOOK_NPROC_MAX, HOOK_NPROC_MAX}, core = {0, 0};
+	struct rlimit data = {HOOK_DATA_MAX, HOOK_DATA_MAX};
 	if (setrlimit(RLIMIT_CORE, &core) < 0)
 		child_fail("setrlimit RLIMIT_CORE");
+	if (setrlimit(RLIMIT_DATA, &data) < 0)
+		child_fail("setrlimit RLIMIT_DATA");
 	/* Only for a dropped owner: root is exempt, and a non-root daemon's own user may
 	 * already run more processes than the cap (its hooks could then never fork). */
 	if (id->drop && setrlimit(RLIMIT_NPROC, &nproc) < 0)
@@ -143,6 +161,7 @@ pid_t hook_spawn(char *const argv[], char *const envp[], const struct hook_ident
 		child_fail("setsid");
 	arrange_fds(fds);
 	default_signals();
+	confine(id);
 	if (id->drop)
 		drop_privileges(id);
 	set_limits(id);

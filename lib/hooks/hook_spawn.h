@@ -14,6 +14,7 @@ struct hook_identity {
 	gid_t gid;
 	char name[HOOK_OWNER_MAX];
 	char home[PATH_MAX]; /* the owner's home from passwd; "/" when unknown */
+	const char *store;   /* the data dir, kept read-only in the hook's view */
 };
 
 /* Looks the owner up in passwd. Returns 0, or -1 when the owner does not exist and the
@@ -26,9 +27,10 @@ int hook_spawn_identity(const char *owner, struct hook_identity *id);
  * (it is close-on-exec, so a successful exec closes it unwritten). */
 enum { HOOK_FD_IN, HOOK_FD_OUT, HOOK_FD_ERR, HOOK_FD_REPORT, HOOK_FD_COUNT };
 
-/* Forks; the child starts a new session, keeps only those descriptors, drops to id, sets
- * RLIMIT_NPROC and RLIMIT_CORE, changes to the home directory and execs argv[0] (an absolute
- * path, no shell, no PATH search) with envp. Returns the child's pid, or -1. */
+/* Forks; the child starts a new session, keeps only those descriptors, takes its confined
+ * view (hook_confine.h), drops to id, sets RLIMIT_NPROC, RLIMIT_DATA and RLIMIT_CORE and
+ * no_new_privs, changes to the home directory and execs argv[0] (an absolute path, no shell,
+ * no PATH search) with envp. Returns the child's pid, or -1. */
 pid_t hook_spawn(char *const argv[], char *const envp[], const struct hook_identity *id,
 		 const int fds[HOOK_FD_COUNT]);
 

@@ -39,7 +39,7 @@ static const char *self_name(void)
 	return pw ? pw->pw_name : "root";
 }
 
-static const struct hook_env test_env = {"box", "f", "t", "s", NULL, "m@x", "stem", "d", NULL};
+static const struct hook_env test_env = {"box", "f", "t", "s", NULL, "m@x", "stem", "d", NULL, NULL};
 
 static void run_as(const char *owner, const char *const *argv, unsigned timeout,
 		   const char *stdin_path, struct hook_outcome *o)

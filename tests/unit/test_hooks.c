@@ -46,7 +46,7 @@ static void test_environment_on_receive(void)
 	setenv("PATH", "/p:/q", 1);
 	struct hook h = plain_hook(HOOK_ON_RECEIVE, 0);
 	struct hook_env env = {"box", "A <a@x>", "b@y", NULL, "/d/x.md", "m@x", "stem",
-			       "2026-11-22T10:00:00Z", NULL};
+			       "2026-11-22T10:00:00Z", NULL, NULL};
 	char **envp = hook_env_build(&h, &env, "/home/o");
 	CHECK(count(envp) == sizeof(want) / sizeof(want[0]));
 	for (size_t k = 0; envp && k < sizeof(want) / sizeof(want[0]) && envp[k]; k++)
@@ -64,7 +64,7 @@ static void test_environment_on_receive(void)
 static void test_environment_after_send(void)
 {
 	struct hook h = plain_hook(HOOK_AFTER_SEND, 0);
-	struct hook_env env = {"box", "f", "t", "s", "", "<m@x>", "", "d", "deferred"};
+	struct hook_env env = {"box", "f", "t", "s", "", "<m@x>", "", "d", "deferred", NULL};
 	char **envp = hook_env_build(&h, &env, "/");
 	CHECK(count(envp) == 13);
 	CHECK_STR(envp ? envp[3] : NULL, "AIMX_EVENT=after_send");
@@ -243,7 +243,7 @@ static void test_send_firing(void)
 	snprintf(w.scripts[2], sizeof(w.scripts[2]), "echo sent $AIMX_SEND_STATUS >> %s", w.fired);
 	struct hook_env env = {"box",     "a@x.test", "b@y.test", "s",
 	                       "/d/x.md", "m@x",      "stem",     "2026-11-22T10:00:00+00:00",
-	                       "deferred"};
+	                       "deferred", NULL};
 	hook_send_fire(&w.mb, &env);
 	world_take(&w, &fired, &logged);
 	CHECK_STR(text(&fired), "sent deferred\n");
