@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "base/strlist.h"
+#include "conf/config_limits.h"
 
 enum trust_mode { TRUST_NONE = 0, TRUST_VERIFIED = 1 };
 enum hook_event { HOOK_ON_RECEIVE = 0, HOOK_AFTER_SEND = 1 };
@@ -70,6 +71,7 @@ struct config {
 	char *upgrade_release_manifest_url; /* [upgrade] release_manifest_url, NULL when absent */
 	struct mailbox *mailboxes;
 	size_t nmailboxes;
+	struct config_limits limits; /* [limits]; config_limits_get gives the value in effect */
 	int key_line[TOPK_COUNT];
 };
 

@@ -19,7 +19,7 @@
 #define CONFIG_MAX_BYTES (16 * 1024 * 1024)
 #define KEY_TEXT_MAX     512
 
-enum table_kind { T_TOP, T_MAILBOXES, T_MAILBOX, T_HOOK, T_UPGRADE, T_IGNORED };
+enum table_kind { T_TOP, T_MAILBOXES, T_MAILBOX, T_HOOK, T_UPGRADE, T_LIMITS, T_IGNORED };
 
 struct pending_stdin {
 	size_t mailbox, hook;
@@ -35,6 +35,7 @@ struct loader {
 	size_t mb, hook;       /* indexes of the current mailbox / hook */
 	int *mb_explicit;      /* per mailbox: its [mailboxes.X] header was seen */
 	int upgrade_seen;
+	int limits_seen;
 	struct pending_stdin *stdin_keys;
 	size_t nstdin;
 	int errors;
@@ -79,7 +80,9 @@ static void key_label(const struct loader *ld, const char *key, char *out, size_
 			 key ? "." : "", key ? key : "");
 		break;
 	case T_UPGRADE:
-		snprintf(out, outsz, "upgrade%s%s", key ? "." : "", key ? key : "");
+	case T_LIMITS:
+		snprintf(out, outsz, "%s%s%s", ld->table == T_UPGRADE ? "upgrade" : "limits",
+			 key ? "." : "", key ? key : "");
 		break;
 	default:
 		snprintf(out, outsz, "%s", key ? key : "");
@@ -155,6 +158,18 @@ static int parse_trust(const char *s, enum trust_mode *out)
 }
 
 /* ---- per-table key handlers ---- */
+
+static void set_limit(struct loader *ld, enum limit_key k, int line, const char *label,
+		      const struct toml_value *v)
+{
+	char why[ERR_SIZE];
+	if (want_type(ld, line, label, v, TOML_INTEGER) < 0)
+		return;
+	if (config_limits_check(k, v->i, why) < 0)
+		load_error(ld, line, label, "%s %s", config_limits_name(k), why);
+	else
+		ld->cfg->limits.v[k] = v->i;
+}
 
 static void set_verify_host(struct loader *ld, int line, const char *label, struct toml_value *v)
 {
@@ -305,6 +320,10 @@ static int *key_lines_of(struct loader *ld, const char *const **keys, int *nkeys
 		*keys = top_keys + TOPK_UPGRADE_MANIFEST;
 		*nkeys = 1;
 		return ld->cfg->key_line + TOPK_UPGRADE_MANIFEST;
+	case T_LIMITS:
+		*keys = config_limits_names();
+		*nkeys = LIMK_COUNT;
+		return ld->cfg->limits.line;
 	case T_MAILBOX:
 		*keys = mailbox_keys;
 		*nkeys = MBK_COUNT;
@@ -323,6 +342,7 @@ static void assign(struct loader *ld, int k, int line, const char *label, struct
 	switch (ld->table) {
 	case T_TOP: top_key(ld, k, line, label, v); break;
 	case T_UPGRADE: set_string(ld, line, label, v, &ld->cfg->upgrade_release_manifest_url); break;
+	case T_LIMITS: set_limit(ld, (enum limit_key)k, line, label, v); break;
 	case T_MAILBOX: mailbox_key(ld, k, line, label, v); break;
 	case T_HOOK: hook_key(ld, k, line, label, v); break;
 	default: break;
@@ -365,7 +385,8 @@ static void handle_pair(struct loader *ld, const char *key, const char *text, in
 	toml_value_free(&v);
 }
 
-/* A dotted key at the top level, `upgrade.release_manifest_url = ...`, means [upgrade]. */
+/* A dotted key at the top level, `upgrade.release_manifest_url = ...`, means [upgrade]
+ * (and `limits.NAME = ...` [limits]). */
 static void handle_key(struct loader *ld, const char *name, const char *value, int line)
 {
 	struct strlist path = {NULL, 0};
@@ -374,8 +395,9 @@ static void handle_key(struct loader *ld, const char *name, const char *value, i
 		load_error(ld, line, name, "%s", err);
 	} else if (path.n == 1) {
 		handle_pair(ld, path.v[0], value, line);
-	} else if (path.n == 2 && ld->table == T_TOP && strcmp(path.v[0], "upgrade") == 0) {
-		ld->table = T_UPGRADE;
+	} else if (path.n == 2 && ld->table == T_TOP &&
+		   (strcmp(path.v[0], "upgrade") == 0 || strcmp(path.v[0], "limits") == 0)) {
+		ld->table = strcmp(path.v[0], "upgrade") == 0 ? T_UPGRADE : T_LIMITS;
 		handle_pair(ld, path.v[1], value, line);
 		ld->table = T_TOP;
 	} else {
@@ -536,6 +558,12 @@ static void open_section(struct loader *ld, const struct toml_header *h)
 	} else if (table && path_is(p, 1, "upgrade", NULL))
 		load_error(ld, h->line, "upgrade", "duplicate table [upgrade] (first on line %d)",
 			   ld->upgrade_seen);
+	else if (table && path_is(p, 1, "limits", NULL) && !ld->limits_seen) {
+		ld->limits_seen = h->line;
+		ld->table = T_LIMITS;
+	} else if (table && path_is(p, 1, "limits", NULL))
+		load_error(ld, h->line, "limits", "duplicate table [limits] (first on line %d)",
+			   ld->limits_seen);
 	else
 		unknown_table(ld, h);
 }

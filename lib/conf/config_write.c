@@ -102,6 +102,21 @@ static int by_name(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
+/* [limits] with the keys the file set, in table order; nothing when none is set. */
+static int put_limits(struct buf *b, const struct config_limits *l)
+{
+	int header = 0;
+	for (int k = 0; k < LIMK_COUNT; k++) {
+		if (!l->v[k])
+			continue;
+		if (!header++ && buf_append_str(b, "\n[limits]\n") < 0)
+			return -1;
+		if (buf_printf(b, "%s = %lld\n", config_limits_name((enum limit_key)k), l->v[k]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int config_serialize(const struct config *cfg, struct buf *out)
 {
 	const struct mailbox **order = calloc(cfg->nmailboxes + 1, sizeof(*order));
@@ -118,7 +133,7 @@ int config_serialize(const struct config *cfg, struct buf *out)
 		rc = buf_append_str(out, "\n[upgrade]\n") < 0
 			     ? -1
 			     : put_string(out, "release_manifest_url", cfg->upgrade_release_manifest_url);
-	return rc;
+	return rc == 0 ? put_limits(out, &cfg->limits) : rc;
 }
 
 int config_save(const struct config *cfg, const char *path)

@@ -170,6 +170,12 @@ static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master
 	sigprocmask(SIG_SETMASK, run_mask, NULL);
 }
 
+/* A [limits] value of the live config, as a count. */
+static size_t limit(const struct daemon *d, enum limit_key k)
+{
+	return (size_t)config_limits_get(&d->cfg.limits, k);
+}
+
 static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *run_mask)
 {
 	static const char busy[] = "421 4.7.0 Too many connections, try again later\r\n";
@@ -184,7 +190,7 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 	peer_ip_of(&ss, peer);
 	if (c->n >= c->cap)
 		return refuse(fd, busy, "smtp.too_many_connections", peer);
-	if (children_count(c, peer) >= SMTP_MAX_PER_IP)
+	if (children_count(c, peer) >= limit(d, LIMK_SMTP_MAX_PER_IP))
 		return refuse(fd, busy_ip, "smtp.too_many_connections_from_peer", peer);
 	refresh_config(d, 0);
 	pid_t master = getpid();
@@ -221,7 +227,7 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 	snprintf(who, sizeof(who), "uid:%lu", (unsigned long)cred.uid);
 	if (c->n >= c->cap)
 		return refuse(fd, busy, "uds.too_many_connections", who);
-	if (cred.uid != 0 && children_count(c, who) >= UDS_MAX_PER_UID)
+	if (cred.uid != 0 && children_count(c, who) >= limit(d, LIMK_CONTROL_MAX_PER_UID))
 		return refuse(fd, busy_uid, "uds.too_many_connections_from_uid", who);
 	refresh_config(d, 0);
 	pid_t master = getpid();
@@ -267,8 +273,8 @@ int daemon_run(struct daemon *d)
 	sigset_t wait_mask;
 	const sigset_t *run_mask = &d->run_mask;
 	struct children smtp, uds;
-	if (children_init(&smtp, d->max_sessions ? d->max_sessions : SMTP_MAX_SESSIONS) < 0 ||
-	    children_init(&uds, UDS_MAX_SESSIONS) < 0)
+	if (children_init(&smtp, limit(d, LIMK_SMTP_MAX_SESSIONS)) < 0 ||
+	    children_init(&uds, limit(d, LIMK_CONTROL_MAX_SESSIONS)) < 0)
 		return -1;
 	sigemptyset(&wait_mask);
 	sweep(d->data_dir, 0);

@@ -11,10 +11,9 @@
 #include "net/tls_conn.h"
 #include "smtp/smtp_conn.h"
 
-#define SMTP_MAX_SESSIONS      100
-#define UDS_MAX_SESSIONS       100
-#define SMTP_MAX_PER_IP         20 /* sessions from one client address (421 past it) */
-#define UDS_MAX_PER_UID         32 /* control connections of one non-root uid (ERR IO past it) */
+/* Session caps come from [limits] (conf/config_limits.h): smtp_max_sessions and
+ * control_max_sessions when daemon_run starts, smtp_max_per_ip and control_max_per_uid from
+ * the live config at each accept. */
 #define DAEMON_SHUTDOWN_GRACE_S 30
 
 struct daemon {
@@ -26,9 +25,8 @@ struct daemon {
 	char data_dir[4096];     /* resolved from the live config (--data-dir / env win); copied, so a
 				    reload never leaves it pointing into a freed config */
 	struct tls_creds *tls; /* NULL: no STARTTLS */
-	unsigned max_sessions;        /* 0: SMTP_MAX_SESSIONS */
-	int idle_timeout_ms;          /* 0: SMTP_IDLE_TIMEOUT_MS */
-	int session_timeout_s;        /* 0: SMTP_SESSION_TIMEOUT_S */
+	int idle_timeout_ms;          /* 0: [limits] smtp_idle_timeout_secs (tests set less) */
+	int session_timeout_s;        /* 0: [limits] smtp_session_timeout_secs */
 	sigset_t run_mask;            /* the mask children get; set by daemon_signals_install */
 };
 

@@ -161,7 +161,10 @@ static int feed(struct conn *c, const char *buf, size_t len)
 
 static int next_timeout_ms(const struct conn *c)
 {
-	int idle = c->env->idle_timeout_ms ? c->env->idle_timeout_ms : SMTP_IDLE_TIMEOUT_MS;
+	const struct config_limits *lim = &c->env->cfg->limits;
+	int idle = c->env->idle_timeout_ms
+			   ? c->env->idle_timeout_ms
+			   : (int)config_limits_get(lim, LIMK_SMTP_IDLE_TIMEOUT) * 1000;
 	time_t left = c->deadline - time(NULL);
 	if (left <= 0)
 		return 0;
@@ -281,11 +284,16 @@ int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	static struct conn c;
+	const struct config_limits *lim = &env->cfg->limits;
+	long long total = env->session_timeout_s ? env->session_timeout_s
+						 : config_limits_get(lim, LIMK_SMTP_SESSION_TIMEOUT);
 	c = (struct conn){.env = env, .fd = fd, .peer_ip = peer_ip,
-			  .deadline = time(NULL) + (env->session_timeout_s ? env->session_timeout_s
-									   : SMTP_SESSION_TIMEOUT_S)};
+			  .deadline = time(NULL) + (time_t)total};
 	struct smtp_callbacks cb = {&c, on_rcpt, on_data};
-	if (smtp_session_init(&c.s, env->cfg->domain, env->tls != NULL, NULL, &cb) < 0)
+	struct smtp_limits limits = {
+		(size_t)config_limits_get(lim, LIMK_MAX_MESSAGE_SIZE),
+		(unsigned)config_limits_get(lim, LIMK_MAX_RECIPIENTS), 0};
+	if (smtp_session_init(&c.s, env->cfg->domain, env->tls != NULL, &limits, &cb) < 0)
 		return 1;
 	if (flush(&c) == 0)
 		session_loop(&c);

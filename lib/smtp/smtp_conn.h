@@ -5,16 +5,14 @@
 #include "conf/config.h"
 #include "net/tls_conn.h"
 
-#define SMTP_IDLE_TIMEOUT_MS   (300 * 1000)
-#define SMTP_SESSION_TIMEOUT_S 600
 
 /* What a connection needs of the server: the config snapshot and where mail goes. */
 struct smtp_conn_env {
 	const struct config *cfg;
 	const char *data_dir;
 	const struct tls_creds *tls; /* NULL: no STARTTLS */
-	int idle_timeout_ms;         /* 0: SMTP_IDLE_TIMEOUT_MS */
-	int session_timeout_s;       /* 0: SMTP_SESSION_TIMEOUT_S */
+	int idle_timeout_ms;         /* 0: [limits] smtp_idle_timeout_secs */
+	int session_timeout_s;       /* 0: [limits] smtp_session_timeout_secs */
 };
 
 /* Serve the session on fd (closed on return) until QUIT, EOF, a timeout or SIGTERM;

@@ -262,6 +262,7 @@ static int config_eq(const struct config *a, const struct config *b, const char 
 	DIFF(!a->enable_ipv6 != !b->enable_ipv6, "enable_ipv6");
 	DIFF(!str_eq(a->signature, b->signature), "signature");
 	DIFF(!str_eq(a->upgrade_release_manifest_url, b->upgrade_release_manifest_url), "upgrade");
+	DIFF(memcmp(a->limits.v, b->limits.v, sizeof(a->limits.v)) != 0, "limits");
 	/* Mailboxes are matched by name: the writer may order them (it sorts by name). */
 	DIFF(a->nmailboxes != b->nmailboxes, "nmailboxes");
 	for (size_t i = 0; i < a->nmailboxes; i++) {
@@ -2112,8 +2113,53 @@ static void test_derive_name(void)
 	CHECK(l.n == 0);
 }
 
+/* [limits]: defaults when absent, values and lines when set, ranges and types checked, the
+ * writer keeping exactly the keys set, the dotted form. */
+static void test_limits(void)
+{
+	struct config c;
+	struct config_report r;
+	static const char text[] = "domain = \"test.com\"\n\n[limits]\nmax_message_size = 1048576\n"
+				   "smtp_max_per_ip = 3\n";
+	CHECK(PARSE_OK("domain = \"test.com\"\n", &c, &r) == 0);
+	CHECK(config_limits_get(&c.limits, LIMK_MAX_MESSAGE_SIZE) == 26214400);
+	CHECK(config_limits_get(&c.limits, LIMK_SMTP_MAX_PER_IP) == 20);
+	CHECK(config_limits_get(&c.limits, LIMK_CONTROL_MAX_PER_UID) == 32);
+	CHECK(config_limits_get(NULL, LIMK_SMTP_IDLE_TIMEOUT) == 300);
+	config_free(&c);
+	config_report_free(&r);
+	CHECK(PARSE_OK(text, &c, &r) == 0);
+	CHECK(config_limits_get(&c.limits, LIMK_MAX_MESSAGE_SIZE) == 1048576);
+	CHECK(config_limits_get(&c.limits, LIMK_SMTP_MAX_PER_IP) == 3);
+	CHECK(config_limits_get(&c.limits, LIMK_MAX_RECIPIENTS) == 100);
+	CHECK(c.limits.line[LIMK_MAX_MESSAGE_SIZE] == 4 && c.limits.line[LIMK_SMTP_MAX_PER_IP] == 5);
+	struct buf out = BUF_INIT;
+	CHECK(config_serialize(&c, &out) == 0);
+	CHECK(out.data && strstr(out.data, "\n[limits]\nmax_message_size = 1048576\n"
+					   "smtp_max_per_ip = 3\n") != NULL);
+	buf_free(&out);
+	config_free(&c);
+	config_report_free(&r);
+	CHECK(PARSE_OK("domain = \"test.com\"\nlimits.smtp_idle_timeout_secs = 30\n", &c, &r) == 0);
+	CHECK(config_limits_get(&c.limits, LIMK_SMTP_IDLE_TIMEOUT) == 30);
+	config_free(&c);
+	config_report_free(&r);
+	EXPECT_ERROR("domain = \"test.com\"\n[limits]\nmax_message_size = 10\n", 3,
+		     "limits.max_message_size", "between 65536 and 1073741824");
+	EXPECT_ERROR("domain = \"test.com\"\n[limits]\nsmtp_max_per_ip = \"3\"\n", 3,
+		     "limits.smtp_max_per_ip", "integer");
+	EXPECT_ERROR("domain = \"test.com\"\n[limits]\nsmtp_max_per_ip = 0\n", 3,
+		     "limits.smtp_max_per_ip", "between 1 and");
+	EXPECT_ERROR("domain = \"test.com\"\n[limits]\nmax_sessions = 3\n", 3,
+		     "limits.max_sessions", "unknown key");
+	EXPECT_ERROR("domain = \"test.com\"\n[limits]\nmax_recipients = 3\nmax_recipients = 4\n",
+		     4, "limits.max_recipients", "duplicate");
+	EXPECT_ERROR("domain = \"test.com\"\n[limits]\n[limits]\n", 3, "limits", "duplicate");
+}
+
 void suite_config(void)
 {
+	test_limits();
 	test_names();
 	test_derive_name();
 	test_fixture_minimal();
