@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "store/route.h"
 #include "smtp/smtp_session.h"
+#include "smtp/smtp_spool.h"
 
 #define CONN_READ_BUF      65536
 #define TLS_HANDSHAKE_MS   30000
@@ -29,6 +30,7 @@ struct conn {
 	const char *peer_ip;
 	struct tls_conn *tls; /* NULL until STARTTLS succeeds */
 	struct smtp_session s;
+	struct smtp_spool spool; /* DATA past SMTP_SPOOL_CHUNK bytes */
 	time_t deadline;      /* end of the whole session */
 	struct ingest_result pending[SMTP_MAX_RECIPIENTS]; /* stored copies whose hooks wait */
 	size_t npending;      /* for the 250 to reach the client */
@@ -144,6 +146,7 @@ static int feed(struct conn *c, const char *buf, size_t len)
 	while (len) {
 		size_t used = 0;
 		enum smtp_action act = smtp_session_feed(&c->s, buf, len, &used);
+		smtp_spool_take(&c->spool, &c->s);
 		int flushed = flush(c);
 		if (c->npending) /* after the reply, or after the client left: the mail is stored */
 			fire_pending_hooks(c);
@@ -226,10 +229,9 @@ static int already_delivered(const struct mailbox **done, size_t n, const struct
 	return 0;
 }
 
-static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, size_t len,
-		   char reply[SMTP_REPLY_MAX])
+static int store_all(struct conn *c, const struct smtp_envelope *env, const char *msg,
+		     size_t len, char reply[SMTP_REPLY_MAX])
 {
-	struct conn *c = ctx;
 	const struct mailbox *done[SMTP_MAX_RECIPIENTS];
 	size_t ndone = 0, ok = 0, failed = 0, no_space = 0;
 	struct trust_input ai = {msg, len, c->peer_ip, env->mail_from};
@@ -276,6 +278,25 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *msg, 
 	return -1;
 }
 
+/* The whole message (spooled part and tail) is stored for every recipient. */
+static int on_data(void *ctx, const struct smtp_envelope *env, const char *tail, size_t tail_len,
+		   char reply[SMTP_REPLY_MAX])
+{
+	struct conn *c = ctx;
+	size_t len;
+	const char *msg = smtp_spool_message(&c->spool, tail, tail_len, &len);
+	int rc;
+	if (!msg) {
+		log_event(LOG_ERROR, "smtp.spool_failed", "peer", c->peer_ip, "error", strerror(errno),
+			  NULL);
+		snprintf(reply, SMTP_REPLY_MAX, "452 4.3.1 Insufficient system storage");
+		rc = -1;
+	} else
+		rc = store_all(c, env, msg, len, reply);
+	smtp_spool_reset(&c->spool);
+	return rc;
+}
+
 int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip)
 {
 	struct sigaction sa;
@@ -290,6 +311,7 @@ int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip
 	c = (struct conn){.env = env, .fd = fd, .peer_ip = peer_ip,
 			  .deadline = time(NULL) + (time_t)total};
 	struct smtp_callbacks cb = {&c, on_rcpt, on_data};
+	smtp_spool_init(&c.spool, env->data_dir);
 	struct smtp_limits limits = {
 		(size_t)config_limits_get(lim, LIMK_MAX_MESSAGE_SIZE),
 		(unsigned)config_limits_get(lim, LIMK_MAX_RECIPIENTS), 0};
@@ -300,6 +322,7 @@ int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip
 	if (c.tls)
 		tls_conn_close(c.tls, 1000);
 	smtp_session_free(&c.s);
+	smtp_spool_close(&c.spool);
 	close(fd);
 	return 0;
 }

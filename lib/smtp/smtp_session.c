@@ -80,6 +80,7 @@ static void envelope_clear(struct smtp_session *s)
 	s->nrcpts = 0;
 	s->mail_from[0] = '\0';
 	buf_free(&s->data);
+	s->data_moved = 0;
 	s->data_error = 0;
 	s->data_bare_lf = 0;
 }
@@ -394,9 +395,23 @@ static void data_keep(struct smtp_session *s, const char *p, size_t n)
 {
 	if (s->data_error)
 		return;
-	if (buf_append(&s->data, p, n) == 0)
+	if (s->data_moved + s->data.len + n > s->limits.max_size)
+		errno = E2BIG;
+	else if (buf_append(&s->data, p, n) == 0)
 		return;
-	s->data_error = errno == E2BIG ? E2BIG : ENOMEM;
+	smtp_session_data_failed(s, errno == E2BIG ? E2BIG : ENOMEM);
+}
+
+void smtp_session_data_moved(struct smtp_session *s)
+{
+	s->data_moved += s->data.len;
+	buf_reset(&s->data);
+}
+
+void smtp_session_data_failed(struct smtp_session *s, int err)
+{
+	if (!s->data_error)
+		s->data_error = err;
 	buf_free(&s->data);
 }
 

@@ -37,7 +37,7 @@ struct smtp_callbacks {
 	 * unknown") into reply. */
 	int (*rcpt)(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX]);
 	/* End of DATA: store the message (exact received bytes, dot-unstuffed, CRLF line
-	 * endings as received). Write the full reply line without CRLF into reply (e.g.
+	 * endings as received; only the part after the last smtp_session_data_moved). Write the full reply line without CRLF into reply (e.g.
 	 * "250 OK message accepted"); return 0 if it was a 2xx, -1 otherwise. */
 	int (*data)(void *ctx, const struct smtp_envelope *env, const char *msg, size_t len,
 		    char reply[SMTP_REPLY_MAX]);
@@ -69,9 +69,10 @@ struct smtp_session {
 	char mail_from[SMTP_ADDR_MAX];
 	char **rcpts;
 	size_t nrcpts;
-	struct buf data;     /* message being received (limit = max_size) */
-	int data_error;      /* errno of a failed append: E2BIG (over max_size: 552 at the end)
-				or ENOMEM (452); the rest is read and discarded to the terminator */
+	struct buf data;     /* message being received, or its part not yet moved out */
+	size_t data_moved;   /* bytes of it the driver moved out (smtp_session_data_moved) */
+	int data_error;      /* E2BIG (over max_size: 552 at the end), or ENOMEM or the driver's
+				errno (452); the rest is read and discarded to the terminator */
 	int data_bare_lf;    /* a bare LF or bare CR was seen: 554 5.6.0 at the end */
 	unsigned char data_tail[4]; /* last raw bytes seen in DATA, for CRLF.CRLF detection */
 	struct buf out;      /* replies to send, CRLF-terminated */
@@ -88,6 +89,14 @@ void smtp_session_free(struct smtp_session *s);
  * s->out; the driver sends and then buf_reset()s it. */
 enum smtp_action smtp_session_feed(struct smtp_session *s, const char *data, size_t len,
 				   size_t *consumed);
+
+/* In DATA, a driver may move the message out of memory as it grows (a spool file): it takes
+ * s->data's bytes, then calls this, which empties s->data and counts them against max_size.
+ * The data callback then gets only the bytes received since the last move. */
+void smtp_session_data_moved(struct smtp_session *s);
+/* The driver could not keep the message (err: ENOSPC, EIO...): the rest of DATA is read and
+ * discarded, and the answer is 452. */
+void smtp_session_data_failed(struct smtp_session *s, int err);
 
 /* After a successful handshake: back to "not greeted", envelope and buffers cleared. */
 void smtp_session_tls_started(struct smtp_session *s);

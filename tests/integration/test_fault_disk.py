@@ -80,9 +80,9 @@ def test_full_disk_refuses_with_452_and_recovers(aimx):
         before = snapshot([d.inbox("alice")])
         filler = os.path.join(d.data, "filler")
         fill(filler)
-        for n in range(3, 6):
-            code, text = deliver(d, n, size=200000)
-            assert code == 452, (code, text)
+        for n, size in ((3, 200000), (4, 200000), (5, 3000000)):  # 3 MB: past the DATA spool
+            code, text = deliver(d, n, size=size)
+            assert code == 452, (n, code, text)
             assert b"storage" in text.lower(), text
         assert snapshot([d.inbox("alice")]) == before  # nothing half-written, nothing lost
         check_store(d.data)

@@ -1,6 +1,7 @@
 """Fault injection: size. A 100 MB message is refused with 552 at the 25 MiB cap while the
 session keeps serving; a message just under the cap, with a large attachment, is stored
-intact. The session's peak memory for each is printed (bench/ territory: not asserted)."""
+intact (through the DATA spool: past 1 MiB the message waits in an unnamed file of the data
+dir). The session's peak memory for each is printed (bench/ territory: not asserted)."""
 
 import base64
 import hashlib

@@ -432,6 +432,42 @@ static void test_size_limit(void)
 	run_free(&r);
 }
 
+/* A driver that moves DATA out (a spool): the callback gets only the bytes since the last
+ * move, the size cap counts the moved ones, a failed move answers 452, and a new transaction
+ * starts from nothing. */
+static void test_data_moved(void)
+{
+	struct smtp_limits lim = {10, 0, 0};
+	struct run r = {BUF_INIT, BUF_INIT, BUF_INIT, 0, SMTP_S_FRESH, 0};
+	struct smtp_callbacks cb = {&r, rec_rcpt, rec_data};
+	struct smtp_session s;
+	size_t used;
+	CHECK(smtp_session_init(&s, DOMAIN, 0, &lim, &cb) == 0);
+	CHECK(smtp_session_feed(&s, S(ENVELOPE "abcd\r\n"), &used) == SMTP_CONTINUE);
+	CHECK(s.data.len == 6);
+	smtp_session_data_moved(&s);
+	CHECK(s.data.len == 0 && s.data_moved == 6);
+	CHECK(smtp_session_feed(&s, S("ef\r\n.\r\n"), &used) == SMTP_CONTINUE);
+	CHECK_STR(r.msg.data, "ef\r\n");
+	CHECK_CONTAINS(s.out.data, ACCEPTED);
+	buf_reset(&s.out);
+	/* 6 moved + 6 held > 10: 552, though memory never held more than 6 */
+	CHECK(smtp_session_feed(&s, S("MAIL FROM:<a@x>\r\nRCPT TO:<b@d>\r\nDATA\r\nabcd\r\n"),
+				&used) == SMTP_CONTINUE);
+	CHECK(s.data_moved == 0);
+	smtp_session_data_moved(&s);
+	CHECK(smtp_session_feed(&s, S("efgh\r\n.\r\n"), &used) == SMTP_CONTINUE);
+	CHECK_CONTAINS(s.out.data, "552 5.3.4 Message exceeds maximum size\r\n");
+	buf_reset(&s.out);
+	CHECK(smtp_session_feed(&s, S("MAIL FROM:<a@x>\r\nRCPT TO:<b@d>\r\nDATA\r\nab"), &used) ==
+	      SMTP_CONTINUE);
+	smtp_session_data_failed(&s, ENOSPC);
+	CHECK(smtp_session_feed(&s, S("cd\r\n.\r\n"), &used) == SMTP_CONTINUE);
+	CHECK_CONTAINS(s.out.data, "452 4.3.1 Insufficient system storage\r\n");
+	smtp_session_free(&s);
+	run_free(&r);
+}
+
 /* A 10 MiB line inside a 25 MiB cap: only the bounded data buffer holds it. */
 static void test_huge_line(void)
 {
@@ -646,6 +682,7 @@ void suite_smtp_session(void)
 	test_bare_lf_cr();
 	test_data_bytes();
 	test_size_limit();
+	test_data_moved();
 	test_huge_line();
 	test_command_cap();
 	test_line_too_long();
