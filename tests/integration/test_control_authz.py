@@ -55,7 +55,14 @@ def bob_state(daemon):
      err("MALFORMED", "malformed request: MARK verb must have Content-Length: 0, got 5")),
     (b"AIMX/1 HOOK-CREATE\nMailbox: a\nEvent: on_receive\nContent-Length: 99999999\n\n",
      err("MALFORMED", "malformed request: Content-Length 99999999 exceeds cap 26214400")),
-])
+    (b"AIMX/1 MARK-READ\nMailbox: a\x00b\nId: x\nContent-Length: 0\n\n",
+     err("MALFORMED", "malformed request: header line contains a NUL byte")),
+    (b"AIMX/1 MARK-READ\nMailbox: caf\xe9\nId: x\nContent-Length: 0\n\n",
+     err("MALFORMED", "malformed request: header line contains invalid UTF-8")),
+    (b"AIMX/1 MAILBOX-LIST\n" + b"X" * 70000 + b"\n\n",
+     err("MALFORMED", "malformed request: header line exceeds 8192 bytes")),
+], ids=["not-aimx", "unknown-verb", "stray-header", "missing-header", "mark-with-body",
+        "oversized-body", "nul", "invalid-utf8", "oversized-line"])
 def test_malformed_frames_get_exact_errors(daemon, frame, reply):
     assert uds_call(daemon, frame, ALICE) == reply
 
