@@ -284,7 +284,7 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *tail,
 {
 	struct conn *c = ctx;
 	size_t len;
-	const char *msg = smtp_spool_message(&c->spool, tail, tail_len, &len);
+	const char *msg = smtp_spool_message(&c->spool, c->s.data_moved, tail, tail_len, &len);
 	int rc;
 	if (!msg) {
 		log_event(LOG_ERROR, "smtp.spool_failed", "peer", c->peer_ip, "error", strerror(errno),

@@ -52,12 +52,16 @@ void smtp_spool_take(struct smtp_spool *sp, struct smtp_session *s)
 		smtp_session_data_moved(s);
 }
 
-const char *smtp_spool_message(struct smtp_spool *sp, const char *tail, size_t tail_len,
-                               size_t *len)
+const char *smtp_spool_message(struct smtp_spool *sp, size_t moved, const char *tail,
+                               size_t tail_len, size_t *len)
 {
 	*len = tail_len;
-	if (sp->len == 0)
+	if (moved == 0) {
+		smtp_spool_reset(sp); /* bytes a refused message left behind are not this one's */
 		return tail;
+	}
+	if (sp->len != moved)
+		return errno = EIO, NULL;
 	/* A NUL after the message, as a struct buf has, for readers that look one past it. */
 	if (spool_append(sp, tail, tail_len) < 0 || fileio_write_all(sp->fd, "", 1) < 0)
 		return NULL;

@@ -24,11 +24,12 @@ void smtp_spool_init(struct smtp_spool *sp, const char *dir);
  * and tell the session (smtp_session_data_moved); a new message first empties the file. A
  * write that fails (a full disk) is the session's 452 (smtp_session_data_failed). */
 void smtp_spool_take(struct smtp_spool *sp, struct smtp_session *s);
-/* At the end of DATA, given the bytes the session still held: the whole message (tail itself
- * when nothing was spooled, else the file mapped with tail appended) and its length in *len;
- * NULL with errno when it cannot be put together. Valid until smtp_spool_reset. */
-const char *smtp_spool_message(struct smtp_spool *sp, const char *tail, size_t tail_len,
-                               size_t *len);
+/* At the end of DATA, given how many bytes the session moved out of this message (its
+ * data_moved) and those it still held: the whole message (tail itself when none were moved,
+ * else the file mapped with tail appended) and its length in *len; NULL with errno when it
+ * cannot be put together. Valid until smtp_spool_reset. */
+const char *smtp_spool_message(struct smtp_spool *sp, size_t moved, const char *tail,
+                               size_t tail_len, size_t *len);
 /* Unmaps and empties the file, for the next message. */
 void smtp_spool_reset(struct smtp_spool *sp);
 void smtp_spool_close(struct smtp_spool *sp);

@@ -7,9 +7,9 @@ import os
 import subprocess
 
 from daemon_fixture import DOMAIN, write_config
-from inbound_helpers import Smtp, running_daemon
+from inbound_helpers import Smtp, frontmatter, running_daemon
 
-LIMITS = "\n[limits]\nmax_message_size = 1048576\nmax_recipients = 2\nsmtp_max_per_ip = 3\n"
+LIMITS = "\n[limits]\nmax_message_size = 1572864\nmax_recipients = 2\nsmtp_max_per_ip = 3\n"
 
 
 def limited(d, text=LIMITS):
@@ -22,7 +22,7 @@ def test_size_recipients_and_per_address_caps_come_from_the_config(aimx):
         limited(d)
         c = Smtp(d.port)
         ehlo = c.cmd("EHLO limits.test")
-        assert b"250-SIZE 1048576\r\n" in ehlo or b"250 SIZE 1048576\r\n" in ehlo, ehlo
+        assert b"250-SIZE 1572864\r\n" in ehlo or b"250 SIZE 1572864\r\n" in ehlo, ehlo
         assert c.cmd("MAIL FROM:<a@example.org> SIZE=2000000").startswith(b"552"), "declared"
         assert c.cmd("MAIL FROM:<a@example.org>").startswith(b"250")
         assert c.cmd(f"RCPT TO:<alice@{DOMAIN}>").startswith(b"250")
@@ -30,7 +30,17 @@ def test_size_recipients_and_per_address_caps_come_from_the_config(aimx):
         assert c.cmd(f"RCPT TO:<carol@{DOMAIN}>").startswith(b"452")
         assert c.cmd("DATA").startswith(b"354")
         c.sock.sendall(b"Subject: big\r\n\r\n" + (b"y" * 998 + b"\r\n") * 2048 + b".\r\n")
-        assert c.reply().startswith(b"552"), "over 1 MiB"
+        assert c.reply().startswith(b"552"), "over 1.5 MiB (its first MiB went to the spool)"
+        # the next message of the session is stored as sent, nothing of the refused one before it
+        small = b"Subject: small\r\nMessage-ID: <small@example.org>\r\n\r\njust this\r\n"
+        assert c.cmd("MAIL FROM:<a@example.org>").startswith(b"250")
+        assert c.cmd(f"RCPT TO:<alice@{DOMAIN}>").startswith(b"250")
+        assert c.cmd("DATA").startswith(b"354")
+        c.sock.sendall(small + b".\r\n")
+        assert c.reply().startswith(b"250")
+        [md] = [f for f in os.listdir(d.inbox("alice")) if f.endswith(".md")]
+        fm = frontmatter(os.path.join(d.inbox("alice"), md))[0]
+        assert fm["size_bytes"] == len(small) and fm["subject"] == "small", fm
         others = [Smtp(d.port) for _ in range(2)]  # with c: 3 sessions from 127.0.0.1
         refused = Smtp(d.port)
         assert refused.banner.startswith(b"421 4.7.0 Too many connections from your address")
