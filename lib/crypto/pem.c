@@ -52,6 +52,22 @@ static int pem_list_add(struct pem_list *list, const char *label, const struct b
 	return PEM_OK;
 }
 
+/* RFC 7468 section 3: labelchar = %x21-2C / %x2E-7E, joined by single '-' or ' '. */
+static int pem_label_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > PEM_LABEL_MAX)
+		return 0;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		int joiner = c == '-' || c == ' ';
+		if (joiner ? k == 0 || k == n - 1 || s[k + 1] == '-' || s[k + 1] == ' '
+		           : c < 0x21 || c > 0x7E)
+			return 0;
+	}
+	return 1;
+}
+
 static int pem_on_event(struct pem_run *run, int event)
 {
 	switch (event) {
@@ -63,10 +79,10 @@ static int pem_on_event(struct pem_run *run, int event)
 	case BR_PEM_END_OBJ: {
 		run->in_object = 0;
 		const char *name = br_pem_decoder_name(&run->dec);
-		/* A label near BearSSL's buffer size may have been cut or misread: refuse it. */
-		int status = strlen(name) > PEM_LABEL_MAX
-			     ? PEM_ERR_SYNTAX
-			     : pem_list_add(run->out, name, &run->acc);
+		/* A label near BearSSL's buffer size may have been cut or misread, and one outside
+		 * RFC 7468's syntax would not come back the same: refuse both. */
+		int status = !pem_label_valid(name) ? PEM_ERR_SYNTAX
+		                                    : pem_list_add(run->out, name, &run->acc);
 		pem_acc_wipe(&run->acc);
 		return status;
 	}

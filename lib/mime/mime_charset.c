@@ -1,4 +1,5 @@
-/* mime_charset.c: text in a declared charset to valid UTF-8 through libc iconv, bad bytes as U+FFFD. */
+/* mime_charset.c: text in a declared charset to valid UTF-8 through libc iconv, bad bytes as
+ * U+FFFD. */
 #include "mime/mime.h"
 
 #include <ctype.h>
@@ -171,7 +172,13 @@ int mime_charset_to_utf8(const char *charset, const char *in, size_t len, struct
 	iconv_t cd = iconv_open("UTF-8", name);
 	if (cd == (iconv_t)-1)
 		return utf8_lossy(in, len, out);
-	int rc = iconv_lossy(cd, in, len, out);
+	/* Some iconvs copy a charset they take for UTF-8 without checking it: check the result. */
+	struct buf conv = BUF_INIT;
+	int rc = iconv_lossy(cd, in, len, &conv);
 	iconv_close(cd);
+	if (rc == 0 && conv.len)
+		rc = utf8_valid(conv.data, conv.len) ? buf_append(out, conv.data, conv.len)
+		                                     : utf8_lossy(conv.data, conv.len, out);
+	buf_free(&conv);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "trust/spf.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -16,7 +17,7 @@ struct spf_macro {
 	int url_escape;      /* the letter was uppercase (7.3) */
 	size_t keep;         /* rightmost parts kept, 0 = all */
 	int reverse;
-	char delims[8];      /* distinct delimiters, "." when none was given */
+	char delims[8]; /* distinct delimiters, "." when none was given */
 };
 
 /* Parses the macro-expand at s (s[0] == '%'); 0, or -1 when there is none. */
@@ -119,23 +120,35 @@ int spf_domain_spec_valid(const char *s)
 }
 
 /* The value of a macro letter (7.3), appended to b. */
+/* %{p} of one expansion, looked up once however often the spec names it (a record full of
+ * %{p} would otherwise cost a PTR and up to 10 address lookups each). */
+struct p_cache {
+	int done;
+	char value[DNS_NAME_MAX];
+};
+
 /* 7.3 %{p}: the domain itself if validated, else a validated subdomain of it, else any
  * validated name, else "unknown". */
-static int append_validated(struct buf *b, const struct spf_macro_ctx *c)
+static int append_validated(struct buf *b, const struct spf_macro_ctx *c, struct p_cache *pc)
 {
-	char names[SPF_PTR_LIMIT][DNS_NAME_MAX];
-	size_t n = c->dns ? spf_ptr_validated(c->dns, c->ip, names, SPF_PTR_LIMIT) : 0;
-	const char *pick = n ? names[0] : "unknown";
-	for (size_t k = 0; k < n; k++)
-		if (spf_ptr_within(names[k], c->domain)) {
-			pick = names[k];
-			if (strlen(names[k]) == strlen(c->domain))
-				break;
-		}
-	return buf_append_str(b, pick);
+	if (!pc->done) {
+		char names[SPF_PTR_LIMIT][DNS_NAME_MAX];
+		size_t n = c->dns ? spf_ptr_validated(c->dns, c->ip, names, SPF_PTR_LIMIT) : 0;
+		const char *pick = n ? names[0] : "unknown";
+		for (size_t k = 0; k < n; k++)
+			if (spf_ptr_within(names[k], c->domain)) {
+				pick = names[k];
+				if (strlen(names[k]) == strlen(c->domain))
+					break;
+			}
+		snprintf(pc->value, sizeof(pc->value), "%s", pick);
+		pc->done = 1;
+	}
+	return buf_append_str(b, pc->value);
 }
 
-static int letter_value(char letter, const struct spf_macro_ctx *c, struct buf *b)
+static int letter_value(char letter, const struct spf_macro_ctx *c, struct buf *b,
+                        struct p_cache *pc)
 {
 	const char *at = strrchr(c->sender, '@');
 	char ip[IP_TEXT_MAX];
@@ -154,7 +167,7 @@ static int letter_value(char letter, const struct spf_macro_ctx *c, struct buf *
 		ip_dotted(c->ip, ip);
 		return buf_append_str(b, ip);
 	case 'p':
-		return append_validated(b, c);
+		return append_validated(b, c, pc);
 	case 'v':
 		return buf_append_str(b, c->ip->v6 ? "ip6" : "in-addr");
 	default:
@@ -209,22 +222,22 @@ static int url_escape(const char *v, struct buf *out)
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
 		int rc = isalnum(*p) || strchr("-._~", *p)
-				 ? buf_append_char(out, (char)*p)
-				 : buf_printf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+		             ? buf_append_char(out, (char)*p)
+		             : buf_printf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int expand_macro(const struct spf_macro *m, const struct spf_macro_ctx *ctx,
-			struct buf *out)
+static int expand_macro(const struct spf_macro *m, const struct spf_macro_ctx *ctx, struct buf *out,
+                        struct p_cache *pc)
 {
 	if (m->literal)
 		return buf_append_str(out, m->literal);
 	struct buf value = BUF_INIT, shaped = BUF_INIT;
 	value.limit = shaped.limit = SPF_EXPANSION_MAX;
-	int rc = letter_value(m->letter, ctx, &value);
+	int rc = letter_value(m->letter, ctx, &value, pc);
 	if (rc == 0)
 		rc = transform(value.data, m, m->url_escape ? &shaped : out);
 	if (rc == 0 && m->url_escape)
@@ -238,6 +251,7 @@ static int expand_macro(const struct spf_macro *m, const struct spf_macro_ctx *c
 static int expand_all(const char *spec, const struct spf_macro_ctx *ctx, struct buf *out)
 {
 	struct spf_macro m;
+	struct p_cache pc = {0, ""};
 	for (const char *p = spec; *p;) {
 		if (*p != '%') {
 			if (!literal_char(*p))
@@ -248,7 +262,7 @@ static int expand_all(const char *spec, const struct spf_macro_ctx *ctx, struct 
 		}
 		if (macro_scan(p, &m) < 0)
 			return -1;
-		if (expand_macro(&m, ctx, out) < 0)
+		if (expand_macro(&m, ctx, out, &pc) < 0)
 			return -2;
 		p += m.len;
 	}

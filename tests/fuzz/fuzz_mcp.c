@@ -21,7 +21,17 @@ static void paths_nowhere(void)
 	setenv("AIMX_RUNTIME_DIR", NOWHERE, 1);
 }
 
-/* No reply, or exactly one line holding one JSON object. */
+/* A batch's reply: a non-empty array of objects. */
+static int batch_bad(const cJSON *j)
+{
+	const cJSON *item;
+	if (cJSON_GetArraySize(j) == 0)
+		return 1;
+	cJSON_ArrayForEach(item, j) if (!cJSON_IsObject(item)) return 1;
+	return 0;
+}
+
+/* No reply, or exactly one line holding one JSON object (an array of them for a batch). */
 static int reply_bad(const struct buf *out)
 {
 	if (out->len == 0)
@@ -30,7 +40,7 @@ static int reply_bad(const struct buf *out)
 	    memchr(out->data, '\n', out->len) != out->data + out->len - 1)
 		return 1;
 	cJSON *j = cJSON_ParseWithLength(out->data, out->len - 1);
-	int bad = !j || !cJSON_IsObject(j);
+	int bad = !j || (cJSON_IsArray(j) ? batch_bad(j) : !cJSON_IsObject(j));
 	cJSON_Delete(j);
 	return bad;
 }
