@@ -537,6 +537,18 @@ static void hooks_not_array(struct loader *ld, const struct toml_header *h)
 	buf_free(&name);
 }
 
+/* A table that may appear once ([upgrade], [limits]): *seen holds the line of its header. */
+static void open_single(struct loader *ld, int line, const char *name, int *seen,
+			enum table_kind kind)
+{
+	if (*seen) {
+		load_error(ld, line, name, "duplicate table [%s] (first on line %d)", name, *seen);
+		return;
+	}
+	*seen = line;
+	ld->table = kind;
+}
+
 static void open_section(struct loader *ld, const struct toml_header *h)
 {
 	const struct strlist *p = &h->path;
@@ -552,18 +564,10 @@ static void open_section(struct loader *ld, const struct toml_header *h)
 		open_hook(ld, p->v[1], h->line);
 	else if (table && path_is(p, 3, "mailboxes", "hooks"))
 		hooks_not_array(ld, h);
-	else if (table && path_is(p, 1, "upgrade", NULL) && !ld->upgrade_seen) {
-		ld->upgrade_seen = h->line;
-		ld->table = T_UPGRADE;
-	} else if (table && path_is(p, 1, "upgrade", NULL))
-		load_error(ld, h->line, "upgrade", "duplicate table [upgrade] (first on line %d)",
-			   ld->upgrade_seen);
-	else if (table && path_is(p, 1, "limits", NULL) && !ld->limits_seen) {
-		ld->limits_seen = h->line;
-		ld->table = T_LIMITS;
-	} else if (table && path_is(p, 1, "limits", NULL))
-		load_error(ld, h->line, "limits", "duplicate table [limits] (first on line %d)",
-			   ld->limits_seen);
+	else if (table && path_is(p, 1, "upgrade", NULL))
+		open_single(ld, h->line, "upgrade", &ld->upgrade_seen, T_UPGRADE);
+	else if (table && path_is(p, 1, "limits", NULL))
+		open_single(ld, h->line, "limits", &ld->limits_seen, T_LIMITS);
 	else
 		unknown_table(ld, h);
 }

@@ -172,13 +172,15 @@ int mime_charset_to_utf8(const char *charset, const char *in, size_t len, struct
 	iconv_t cd = iconv_open("UTF-8", name);
 	if (cd == (iconv_t)-1)
 		return utf8_lossy(in, len, out);
-	/* Some iconvs copy a charset they take for UTF-8 without checking it: check the result. */
-	struct buf conv = BUF_INIT;
-	int rc = iconv_lossy(cd, in, len, &conv);
+	/* Some iconvs copy a charset they take for UTF-8 without checking it: check what this
+	 * call appended, and only in that rare case redo it byte by byte. */
+	size_t start = out->len;
+	int rc = iconv_lossy(cd, in, len, out);
 	iconv_close(cd);
-	if (rc == 0 && conv.len)
-		rc = utf8_valid(conv.data, conv.len) ? buf_append(out, conv.data, conv.len)
-		                                     : utf8_lossy(conv.data, conv.len, out);
-	buf_free(&conv);
+	if (rc == 0 && !utf8_valid(out->data + start, out->len - start)) {
+		out->len = start;
+		out->data[start] = '\0';
+		rc = utf8_lossy(in, len, out);
+	}
 	return rc;
 }
