@@ -123,12 +123,12 @@ static void banner(const struct serve_opts *o, const struct daemon *srv, int tls
 	fprintf(stderr,
 		"aimx SMTP listener\n  bind:  %s\n  tls:   %s\n  send:  %s (mode 0o666, "
 		"world-writable)\n  data:  %s\n",
-		o->bind, tls ? "enabled" : "disabled", sock, srv->data_dir);
+		o->bind, tls ? "enabled" : "disabled", sock, srv->conf.data_dir);
 	if (o->dev_dir)
 		fprintf(stderr,
 			"dev mode: try `swaks --server %s --to %s@%s --tls` ; the message "
 			"lands in %s/inbox/%s/\n",
-			o->bind, DEV_MAILBOX, DEV_DOMAIN, srv->data_dir, DEV_MAILBOX);
+			o->bind, DEV_MAILBOX, DEV_DOMAIN, srv->conf.data_dir, DEV_MAILBOX);
 }
 
 /* Test-only environment variables change behaviour: say so loudly. */
@@ -165,17 +165,17 @@ int applet_serve(int argc, char **argv)
 	if (parse_opts(argc, argv, &o) != 0)
 		return EXIT_USAGE;
 	umask(077);
-	if (o.dev_dir ? prepare_dev(&o, srv.config_path, sizeof(srv.config_path)) < 0
-		      : paths_config_file(srv.config_path, sizeof(srv.config_path)) < 0)
+	if (o.dev_dir ? prepare_dev(&o, srv.conf.path, sizeof(srv.conf.path)) < 0
+		      : paths_config_file(srv.conf.path, sizeof(srv.conf.path)) < 0)
 		return EXIT_ERR;
 	o.bind = o.bind ? o.bind : DEFAULT_BIND;
-	if (daemon_load_config(&srv) < 0)
+	if (config_watch_load(&srv.conf) < 0)
 		return EXIT_ERR;
-	if (fileio_mkdir_p(srv.data_dir, 0755) < 0) {
-		cli_error("cannot create the data directory %s: %s", srv.data_dir, strerror(errno));
+	if (fileio_mkdir_p(srv.conf.data_dir, 0755) < 0) {
+		cli_error("cannot create the data directory %s: %s", srv.conf.data_dir, strerror(errno));
 		return EXIT_ERR;
 	}
-	if (datadir_readme_refresh(srv.data_dir) < 0)
+	if (datadir_readme_refresh(srv.conf.data_dir) < 0)
 		log_event(LOG_WARN, "datadir.readme_failed", "error", strerror(errno), NULL);
 	static struct tls_creds creds;
 	int tls;
@@ -197,6 +197,6 @@ int applet_serve(int argc, char **argv)
 	int rc = daemon_run(&srv);
 	control_listen_close();
 	tls_creds_free(&creds);
-	config_free(&srv.cfg);
+	config_free(&srv.conf.cfg);
 	return rc == 0 ? EXIT_OK : EXIT_ERR;
 }

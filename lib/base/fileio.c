@@ -241,18 +241,21 @@ int fileio_mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
+int fileio_lock_hold(int fd)
+{
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
 int fileio_lock_exclusive(const char *path)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-	}
-	return fd;
+	if (fd < 0 || fileio_lock_hold(fd) == 0)
+		return fd;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
 }

@@ -36,5 +36,7 @@ int fileio_mkdir_p(const char *path, mode_t mode);
 /* Open (creating 0600, no symlinks) and flock(LOCK_EX) `path`, retrying EINTR. Close the
  * fd to unlock. Returns the fd or -1 with errno. */
 int fileio_lock_exclusive(const char *path);
+/* flock(LOCK_EX) an open lock file, retrying EINTR; flock(fd, LOCK_UN) releases it. */
+int fileio_lock_hold(int fd);
 
 #endif

@@ -15,6 +15,7 @@
 #include "base/buf.h"
 #include "base/owner.h"
 #include "base/paths.h"
+#include "base/privdrop.h"
 #include "cli/setup_ui.h"
 
 #define CATCHALL_USER "aimx-catchall"
@@ -220,6 +221,13 @@ static int check_users(struct doctor_findings *f, const struct config *cfg)
 		          fmt("create it: `sudo useradd --system --no-create-home --home-dir "
 		              "/var/lib/aimx-catchall --shell /usr/sbin/nologin --user-group %s`",
 		              CATCHALL_USER));
+	if (!getpwnam(PRIVDROP_USER))
+		rc |= add(f, "WORKER-USER-MISSING", DOCTOR_WARN,
+		          fmt("system user '%s' is missing: SMTP sessions run as '%s' instead, "
+		              "shared with other services", PRIVDROP_USER, PRIVDROP_FALLBACK),
+		          fmt("create it (`sudo aimx setup`, or `sudo useradd --system "
+		              "--no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "
+		              "--user-group %s`), then restart aimx", PRIVDROP_USER));
 	if (getpwnam("aimx-hook"))
 		rc |= add(f, "LEGACY-AIMX-HOOK-USER", DOCTOR_INFO,
 		          fmt("stale 'aimx-hook' system user is still present; aimx no longer "

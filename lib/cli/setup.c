@@ -26,6 +26,7 @@
 #include "cli/setup_prompt.h"
 #include "cli/setup_ui.h"
 #include "cli/setup_user.h"
+#include "base/privdrop.h"
 #include "base/test_env.h"
 #include "crypto/x509.h"
 
@@ -250,6 +251,12 @@ static int catchall_user(void)
 	else
 		printf("  System user %s already present (skipping creation)\n", user);
 	printf("  Home directory %s (0700)\n", home);
+	if (setup_worker_user_ensure(&created, err) < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	printf("  %s system user %s (SMTP sessions run as it, jailed)\n",
+	       created ? "Created" : "Found", PRIVDROP_USER);
 	return 0;
 }
 

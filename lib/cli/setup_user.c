@@ -1,4 +1,4 @@
-/* setup_user.c: creating the aimx-catchall system user with the host's own tools. */
+/* setup_user.c: creating the aimx-catchall and aimx-smtpd system users with the host's own tools. */
 #include "cli/setup_user.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/fileio.h"
+#include "base/privdrop.h"
 #include "base/run_program.h"
 #include "base/test_env.h"
 
@@ -72,6 +73,18 @@ static int own_home(const char *home, const struct passwd *pw, char err[ERR_SIZE
 	if (rc < 0)
 		err_set(err, "cannot prepare %.200s: %s", home, strerror(errno));
 	return rc;
+}
+
+int setup_worker_user_ensure(int *created, char err[ERR_SIZE])
+{
+	const char *name = PRIVDROP_USER;
+	*created = 0;
+	if (getpwnam(name))
+		return 0;
+	if (add_user(name, WORKER_HOME, err) < 0)
+		return -1;
+	*created = 1;
+	return 0;
 }
 
 int setup_catchall_ensure(const char *name, const char *home, int *created, char err[ERR_SIZE])

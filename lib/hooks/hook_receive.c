@@ -1,9 +1,14 @@
 /* hook_receive.c: which on_receive hooks fire for a stored message, and firing them in order. */
 #include "hooks/hook_receive.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/paths.h"
+#include "base/privdrop.h"
 #include "hooks/hook_exec.h"
 #include "base/log.h"
 
@@ -57,4 +62,39 @@ void hook_receive_fire(const struct config *cfg, const struct ingest_result *res
 				  "on_receive", "mailbox", mb->name, "trusted", res->trusted,
 				  "fire_on_untrusted", h->fire_on_untrusted ? "true" : "false", NULL);
 	}
+}
+
+/* The runner: the caller's grandchild, in a session of its own, reparented to init (or to
+ * a subreaper) as soon as its parent exits, so it is never one of the caller's children.
+ * It holds no descriptor but the standard three. */
+__attribute__((noreturn)) static void run_detached(const struct config *cfg,
+						   const struct ingest_result *res, size_t n)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	privdrop_close_fds_except(-1, -1);
+	if (setsid() < 0)
+		log_event(LOG_DEBUG, "hook.setsid_failed", "error", strerror(errno), NULL);
+	for (size_t k = 0; k < n; k++)
+		hook_receive_fire(cfg, &res[k]);
+	_exit(0);
+}
+
+void hook_receive_fire_detached(const struct config *cfg, const struct ingest_result *res,
+				size_t n)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		pid_t runner = fork();
+		if (runner == 0)
+			run_detached(cfg, res, n);
+		if (runner < 0)
+			log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
+		_exit(0);
+	}
+	if (pid < 0)
+		log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }

@@ -17,4 +17,9 @@ int hook_receive_pending(const struct config *cfg, const struct ingest_result *r
  * order, one after the other, logging fires and skips. Blocks until they are done. */
 void hook_receive_fire(const struct config *cfg, const struct ingest_result *res);
 
+/* Runs hook_receive_fire for each of res[0..n) in a detached grandchild (double fork), so a
+ * slow or hostile hook never delays the caller; returns at once. */
+void hook_receive_fire_detached(const struct config *cfg, const struct ingest_result *res,
+				size_t n);
+
 #endif

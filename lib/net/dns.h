@@ -64,6 +64,9 @@ struct dns_resolver {
  * Cloudflare (1.1.1.1, 1.0.0.1), as upstream does. Returns 0, or -1 when the file exists but
  * cannot be read (errno set). */
 int dns_resolver_init(struct dns_resolver *r);
+/* Reads the file now, for every later dns_resolver_init of this process (one about to
+ * chroot). 0, or -1 with errno. */
+int dns_resolver_preload(void);
 
 /* Parses resolv.conf text (nameserver, options timeout/attempts); exposed for tests. */
 void dns_resolver_parse_conf(struct dns_resolver *r, const char *text, size_t len);

@@ -88,21 +88,43 @@ void dns_resolver_parse_conf(struct dns_resolver *r, const char *text, size_t le
 	}
 }
 
-int dns_resolver_init(struct dns_resolver *r)
+/* resolv.conf as read by dns_resolver_preload, for a process that can no longer open it. */
+static struct buf resolver_preloaded = BUF_INIT;
+static int resolver_is_preloaded;
+
+/* Reads resolv.conf into text: 0 (an absent file is empty), or -1 with errno. */
+static int read_conf(struct buf *text)
 {
 	const char *path = getenv("AIMX_RESOLV_CONF");
 	if (!path || !*path)
 		path = "/etc/resolv.conf";
-	struct buf text = BUF_INIT;
-	text.limit = RESOLV_CONF_MAX;
-	int rc = fileio_read_file(path, &text);
-	if (rc < 0 && errno != ENOENT) {
-		buf_free(&text);
+	text->limit = RESOLV_CONF_MAX;
+	if (fileio_read_file(path, text) == 0 || errno == ENOENT)
+		return 0;
+	return -1;
+}
+
+int dns_resolver_preload(void)
+{
+	buf_reset(&resolver_preloaded);
+	if (read_conf(&resolver_preloaded) < 0)
 		return -1;
-	}
-	dns_resolver_parse_conf(r, rc < 0 ? "" : text.data, rc < 0 ? 0 : text.len);
-	buf_free(&text);
+	resolver_is_preloaded = 1;
 	return 0;
+}
+
+int dns_resolver_init(struct dns_resolver *r)
+{
+	if (resolver_is_preloaded) {
+		dns_resolver_parse_conf(r, resolver_preloaded.data, resolver_preloaded.len);
+		return 0;
+	}
+	struct buf text = BUF_INIT;
+	int rc = read_conf(&text);
+	if (rc == 0)
+		dns_resolver_parse_conf(r, text.data, text.len);
+	buf_free(&text);
+	return rc;
 }
 
 void dns_resolver_set_budget(struct dns_resolver *r, int budget_ms)

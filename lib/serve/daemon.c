@@ -1,7 +1,9 @@
-/* daemon.c: the master process: accept SMTP and AIMX/1, fork a child per connection, cap, reap, reload, drain. */
+/* daemon.c: the master process: accept SMTP and AIMX/1, fork a child per connection (SMTP ones
+ * jailed), keep the writer running, cap, reap, reload, drain. */
 #include "serve/daemon.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,11 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf/config_load.h"
-#include "conf/config_report.h"
 #include "base/fileio.h"
 #include "base/log.h"
+#include "base/path_join.h"
 #include "base/paths.h"
+#include "base/privdrop.h"
+#include "net/dns.h"
 #include "control/control_conn.h"
 #include "serve/children.h"
 #include "store/store.h"
@@ -54,45 +57,6 @@ static int install_handlers(sigset_t *run_mask)
 	return sigprocmask(SIG_BLOCK, &block, run_mask);
 }
 
-static int same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
-int daemon_load_config(struct daemon *d)
-{
-	struct config fresh;
-	struct config_report rep = {0};
-	struct stat st;
-	int have_stat = stat(d->config_path, &st) == 0;
-	int rc = config_load(d->config_path, &fresh, &rep);
-	config_report_print(&rep, stderr);
-	config_report_free(&rep);
-	if (rc < 0)
-		return -1;
-	config_free(&d->cfg);
-	d->cfg = fresh;
-	snprintf(d->data_dir, sizeof(d->data_dir), "%s", paths_data_dir(d->cfg.data_dir));
-	if (have_stat)
-		d->cfg_stat = st;
-	return 0;
-}
-
-/* Reload when forced (SIGHUP) or when the file changed since the last load. */
-static void refresh_config(struct daemon *d, int force)
-{
-	struct stat st;
-	if (!force && (stat(d->config_path, &st) < 0 || same_file(&st, &d->cfg_stat)))
-		return;
-	if (daemon_load_config(d) < 0)
-		log_event(LOG_ERROR, "config.reload_failed", "path", d->config_path, "kept",
-			  "previous config", NULL);
-	else
-		log_event(LOG_INFO, "config.reloaded", "path", d->config_path, NULL);
-}
-
 static void peer_ip_of(const struct sockaddr_storage *ss, char out[PEER_IP_MAX])
 {
 	snprintf(out, PEER_IP_MAX, "0.0.0.0");
@@ -107,7 +71,6 @@ static void peer_ip_of(const struct sockaddr_storage *ss, char out[PEER_IP_MAX])
 		inet_ntop(AF_INET6, a6, out, PEER_IP_MAX);
 }
 
-/* Live children of one kind (SMTP sessions or AIMX/1 requests), bounded by cap. */
 /* Remove what a crashed writer left in the mailbox folders: all dead writers' leftovers at
  * start (pid 0), a killed child's when it is reaped. */
 static void sweep(const char *data_dir, pid_t pid)
@@ -124,17 +87,21 @@ static void sweep(const char *data_dir, pid_t pid)
 }
 
 /* Reaps without blocking (flags WNOHANG) or waits for one child (0). A pid that is neither
- * a session nor a request (a detached hook runner when we are PID 1) is reaped and ignored.
- * Returns -1 once there is no child left at all. */
-static int reap(struct children *smtp, struct children *uds, int flags, const char *data_dir)
+ * a session, a request nor the writer (a detached hook runner when we are PID 1) is reaped
+ * and ignored. Returns -1 once there is no child left at all. */
+static int reap(struct daemon *d, struct children *smtp, struct children *uds, int flags)
 {
 	pid_t pid;
 	int status;
 	while ((pid = waitpid(-1, &status, flags)) > 0) {
 		children_forget(smtp, pid);
 		children_forget(uds, pid);
-		if (WIFSIGNALED(status))
-			sweep(data_dir, pid);
+		if (writer_proc_reaped(&d->writer, pid)) {
+			log_event(LOG_ERROR, "daemon.writer_exited", "status",
+				  WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "exit", NULL);
+			sweep(d->conf.data_dir, pid);
+		} else if (WIFSIGNALED(status))
+			sweep(d->conf.data_dir, pid);
 		if (!flags)
 			return 0;
 	}
@@ -165,6 +132,8 @@ static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master
 	close(d->listen_fd);
 	if (d->uds_fd >= 0)
 		close(d->uds_fd);
+	if (d->writer.fd >= 0)
+		close(d->writer.fd);
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != master)
 		_exit(1);
 	sigprocmask(SIG_SETMASK, run_mask, NULL);
@@ -173,7 +142,52 @@ static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master
 /* A [limits] value of the live config, as a count. */
 static size_t limit(const struct daemon *d, enum limit_key k)
 {
-	return (size_t)config_limits_get(&d->cfg.limits, k);
+	return (size_t)config_limits_get(&d->conf.cfg.limits, k);
+}
+
+/* The session worker, before it reads a byte: only its socket and its channel open, then
+ * chrooted into the spool as the workers' user (the death signal set again: a credential
+ * change clears it). */
+__attribute__((noreturn)) static void session_child(struct daemon *d, int fd, int chan,
+						    const char *peer)
+{
+	static const char jail_failed[] = "421 4.3.0 Service not available, try again later\r\n";
+	char err[ERR_SIZE];
+	privdrop_close_fds_except(fd, chan);
+	prctl(PR_SET_NAME, DAEMON_SESSION_NAME);
+	if (dns_resolver_preload() < 0 || privdrop_enter(d->spool, &d->worker, err) < 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
+		log_event(LOG_ERROR, "smtp.jail_failed", "peer", peer, "error", err, NULL);
+		if (fileio_write_all(fd, jail_failed, strlen(jail_failed)) < 0)
+			_exit(1);
+		_exit(1);
+	}
+	struct smtp_conn_env env = {&d->conf.cfg, d->worker.jail ? "/" : d->spool, chan, d->tls,
+				     d->idle_timeout_ms, d->session_timeout_s};
+	_exit(smtp_conn_serve(&env, fd, peer));
+}
+
+/* <data>/.aimx/spool: the workers' jail, theirs alone (0700), emptied of what a crashed
+ * worker left. */
+static int prepare_spool(struct daemon *d)
+{
+	char aimx[AIMX_PATH_MAX];
+	if (path_join(aimx, sizeof(aimx), d->conf.data_dir, ".aimx") < 0 ||
+	    path_join(d->spool, sizeof(d->spool), aimx, "spool") < 0 ||
+	    fileio_mkdir_p(aimx, 0700) < 0 || fileio_mkdir_p(d->spool, 0700) < 0)
+		return -1;
+	if (d->worker.jail && chown(d->spool, d->worker.uid, d->worker.gid) < 0)
+		return -1;
+	if (chmod(d->spool, 0700) < 0)
+		return -1;
+	DIR *dir = opendir(d->spool);
+	if (!dir)
+		return -1;
+	for (struct dirent *e; (e = readdir(dir));)
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(dir), e->d_name, 0);
+	closedir(dir);
+	return 0;
 }
 
 static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *run_mask)
@@ -192,15 +206,20 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 		return refuse(fd, busy, "smtp.too_many_connections", peer);
 	if (children_count(c, peer) >= limit(d, LIMK_SMTP_MAX_PER_IP))
 		return refuse(fd, busy_ip, "smtp.too_many_connections_from_peer", peer);
-	refresh_config(d, 0);
+	config_watch_refresh(&d->conf, 0);
+	struct stat st;
+	if (stat(d->spool, &st) < 0 && prepare_spool(d) < 0)
+		return refuse(fd, busy, "smtp.spool_unavailable", peer);
+	int chan = writer_proc_channel(&d->writer);
+	if (chan < 0)
+		return refuse(fd, busy, "smtp.writer_unavailable", peer);
 	pid_t master = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(d, run_mask, master);
-		struct smtp_conn_env env = {&d->cfg, d->data_dir, d->tls, d->idle_timeout_ms,
-					     d->session_timeout_s};
-		_exit(smtp_conn_serve(&env, fd, peer));
+		session_child(d, fd, chan, peer);
 	}
+	close(chan);
 	if (pid < 0)
 		return refuse(fd, busy, "smtp.fork_failed", peer);
 	children_add(c, pid, peer);
@@ -229,12 +248,12 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 		return refuse(fd, busy, "uds.too_many_connections", who);
 	if (cred.uid != 0 && children_count(c, who) >= limit(d, LIMK_CONTROL_MAX_PER_UID))
 		return refuse(fd, busy_uid, "uds.too_many_connections_from_uid", who);
-	refresh_config(d, 0);
+	config_watch_refresh(&d->conf, 0);
 	pid_t master = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		child_setup(d, run_mask, master);
-		struct control_conn_env env = {&d->cfg, d->config_path, d->data_dir};
+		struct control_conn_env env = {&d->conf.cfg, d->conf.path, d->conf.data_dir};
 		_exit(control_conn_serve(&env, fd, cred.uid));
 	}
 	if (pid < 0)
@@ -244,14 +263,15 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 }
 
 /* Ask every child to finish (SMTP sessions complete the DATA in flight), then wait;
- * SIGKILL the ones still running after the grace period. */
-static void drain(struct children *smtp, struct children *uds, const char *data_dir)
+ * SIGKILL the ones still running after the grace period. The writer goes last: it answers
+ * the sessions' last messages, and leaves once their channels have closed. */
+static void drain(struct daemon *d, struct children *smtp, struct children *uds)
 {
 	for (unsigned k = 0; k < smtp->n; k++)
 		kill(smtp->pids[k], SIGTERM);
 	time_t give_up = time(NULL) + DAEMON_SHUTDOWN_GRACE_S;
 	while (smtp->n + uds->n && time(NULL) < give_up) {
-		reap(smtp, uds, WNOHANG, data_dir);
+		reap(d, smtp, uds, WNOHANG);
 		if (smtp->n + uds->n)
 			poll(NULL, 0, 50);
 	}
@@ -259,7 +279,10 @@ static void drain(struct children *smtp, struct children *uds, const char *data_
 		kill(smtp->pids[k], SIGKILL);
 	for (unsigned k = 0; k < uds->n; k++)
 		kill(uds->pids[k], SIGKILL);
-	while (smtp->n + uds->n && reap(smtp, uds, 0, data_dir) == 0)
+	while (smtp->n + uds->n && reap(d, smtp, uds, 0) == 0)
+		;
+	writer_proc_stop(&d->writer);
+	while (d->writer.pid > 0 && reap(d, smtp, uds, 0) == 0)
 		;
 }
 
@@ -268,24 +291,46 @@ int daemon_signals_install(struct daemon *d)
 	return install_handlers(&d->run_mask);
 }
 
+static int start_writer(struct daemon *d)
+{
+	uid_t files_of = d->worker.jail ? d->worker.uid : geteuid();
+	if (writer_proc_start(&d->writer, &d->conf, files_of) == 0)
+		return 0;
+	log_event(LOG_ERROR, "daemon.writer_start_failed", "error", strerror(errno), NULL);
+	return -1;
+}
+
 int daemon_run(struct daemon *d)
 {
 	sigset_t wait_mask;
 	const sigset_t *run_mask = &d->run_mask;
 	struct children smtp, uds;
-	if (children_init(&smtp, limit(d, LIMK_SMTP_MAX_SESSIONS)) < 0 ||
-	    children_init(&uds, limit(d, LIMK_CONTROL_MAX_SESSIONS)) < 0)
+	privdrop_worker_ids(&d->worker);
+	writer_proc_init(&d->writer);
+	if (prepare_spool(d) < 0) {
+		log_event(LOG_ERROR, "daemon.spool_failed", "path", d->spool, "error",
+			  strerror(errno), NULL);
 		return -1;
+	}
+	if (children_init(&smtp, limit(d, LIMK_SMTP_MAX_SESSIONS)) < 0 ||
+	    children_init(&uds, limit(d, LIMK_CONTROL_MAX_SESSIONS)) < 0 || start_writer(d) < 0)
+		return -1;
+	log_event(LOG_INFO, "daemon.workers", "user", d->worker.jail ? d->worker.name : "(self)",
+		  "jail", d->worker.jail ? d->spool : "(none: not root)", NULL);
 	sigemptyset(&wait_mask);
-	sweep(d->data_dir, 0);
+	sweep(d->conf.data_dir, 0);
 	while (!got_term) {
-		reap(&smtp, &uds, WNOHANG, d->data_dir);
+		reap(d, &smtp, &uds, WNOHANG);
 		if (got_hup) {
 			got_hup = 0;
-			refresh_config(d, 1);
+			config_watch_refresh(&d->conf, 1);
 		}
+		if (d->writer.pid <= 0)
+			start_writer(d);
 		struct pollfd pfd[2] = {{d->listen_fd, POLLIN, 0}, {d->uds_fd, POLLIN, 0}};
-		int n = ppoll(pfd, d->uds_fd >= 0 ? 2 : 1, NULL, &wait_mask);
+		struct timespec retry = {WRITER_PROC_RESTART_S, 0};
+		int n = ppoll(pfd, d->uds_fd >= 0 ? 2 : 1, d->writer.pid > 0 ? NULL : &retry,
+			      &wait_mask);
 		if (n > 0 && (pfd[0].revents & POLLIN))
 			accept_smtp(d, &smtp, run_mask);
 		if (n > 0 && d->uds_fd >= 0 && (pfd[1].revents & POLLIN))
@@ -295,7 +340,7 @@ int daemon_run(struct daemon *d)
 	if (d->uds_fd >= 0)
 		close(d->uds_fd);
 	log_event(LOG_INFO, "daemon.shutdown", "smtp_sessions", smtp.n ? "draining" : "none", NULL);
-	drain(&smtp, &uds, d->data_dir);
+	drain(d, &smtp, &uds);
 	children_free(&smtp);
 	children_free(&uds);
 	return 0;

@@ -1,4 +1,5 @@
-/* daemon.h: the `aimx serve` master: SMTP and AIMX/1 listeners, one forked child per connection. */
+/* daemon.h: the `aimx serve` master: SMTP and AIMX/1 listeners, one forked child per
+ * connection (SMTP sessions jailed and unprivileged), and the privileged writer. */
 #ifndef AIMX_DAEMON_H
 #define AIMX_DAEMON_H
 
@@ -7,32 +8,31 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "base/privdrop.h"
 #include "conf/config.h"
 #include "net/tls_conn.h"
+#include "serve/config_watch.h"
+#include "serve/writer_proc.h"
 #include "smtp/smtp_conn.h"
 
 /* Session caps come from [limits] (conf/config_limits.h): smtp_max_sessions and
  * control_max_sessions when daemon_run starts, smtp_max_per_ip and control_max_per_uid from
  * the live config at each accept. */
 #define DAEMON_SHUTDOWN_GRACE_S 30
+#define DAEMON_SESSION_NAME     "aimx-smtp" /* a session worker's comm, as ps shows it */
 
 struct daemon {
 	int listen_fd;           /* SMTP */
 	int uds_fd;              /* AIMX/1; -1 when not listening */
-	char config_path[4096];
-	struct config cfg;       /* the live config; refreshed before every fork (see daemon_run) */
-	struct stat cfg_stat;    /* identity of the file cfg was loaded from */
-	char data_dir[4096];     /* resolved from the live config (--data-dir / env win); copied, so a
-				    reload never leaves it pointing into a freed config */
+	struct config_watch conf; /* the live config; refreshed before every fork (see daemon_run) */
 	struct tls_creds *tls; /* NULL: no STARTTLS */
 	int idle_timeout_ms;          /* 0: [limits] smtp_idle_timeout_secs (tests set less) */
 	int session_timeout_s;        /* 0: [limits] smtp_session_timeout_secs */
 	sigset_t run_mask;            /* the mask children get; set by daemon_signals_install */
+	struct privdrop_ids worker;   /* who session workers run as */
+	char spool[AIMX_PATH_MAX];    /* their jail: <data>/.aimx/spool, theirs alone */
+	struct writer_proc writer;    /* the privileged writer */
 };
-
-/* Load d->config_path into d->cfg and remember the file's identity. 0, or -1 after printing
- * the report to stderr. */
-int daemon_load_config(struct daemon *d);
 
 /* Install the master's signal handling (TERM/INT/HUP/CHLD blocked except while waiting).
  * Call before opening listeners, so a signal sent once the socket exists is never fatal. */

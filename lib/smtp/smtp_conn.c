@@ -1,4 +1,4 @@
-/* smtp_conn.c: one SMTP session in its own process: socket and TLS I/O around the session engine. */
+/* smtp_conn.c: one SMTP session in a session worker: socket and TLS I/O around the engine. */
 #include "smtp/smtp_conn.h"
 
 #include <errno.h>
@@ -7,14 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/fileio.h"
 #include "trust/trust.h"
-#include "hooks/hook_receive.h"
-#include "store/ingest.h"
+#include "smtp/smtp_deliver.h"
 #include "base/log.h"
 #include "store/route.h"
 #include "smtp/smtp_session.h"
@@ -32,8 +30,6 @@ struct conn {
 	struct smtp_session s;
 	struct smtp_spool spool; /* DATA past SMTP_SPOOL_CHUNK bytes */
 	time_t deadline;      /* end of the whole session */
-	struct ingest_result pending[SMTP_MAX_RECIPIENTS]; /* stored copies whose hooks wait */
-	size_t npending;      /* for the 250 to reach the client */
 };
 
 static volatile sig_atomic_t conn_term;
@@ -93,53 +89,6 @@ static int start_tls(struct conn *c)
 	return 0;
 }
 
-/* The runner: the session's grandchild, in a session of its own, reparented to init (or to
- * a subreaper) as soon as its parent exits, so it is never one of the master's children and
- * never counted against the session cap. It holds no socket: the listeners were closed when
- * the session was forked, the client socket is closed here. */
-__attribute__((noreturn)) static void run_hooks_detached(struct conn *c)
-{
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	close(c->fd);
-	if (setsid() < 0)
-		log_event(LOG_DEBUG, "hook.setsid_failed", "error", strerror(errno), NULL);
-	for (size_t k = 0; k < c->npending; k++)
-		hook_receive_fire(c->env->cfg, &c->pending[k]);
-	_exit(0);
-}
-
-/* The on_receive hooks of the messages just stored run in a detached grandchild (double
- * fork), so a slow or hostile hook never delays this session, its reply or the daemon. */
-static void fire_pending_hooks(struct conn *c)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		pid_t runner = fork();
-		if (runner == 0)
-			run_hooks_detached(c);
-		if (runner < 0)
-			log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
-		_exit(0);
-	}
-	if (pid < 0)
-		log_event(LOG_ERROR, "hook.fork_failed", "error", strerror(errno), NULL);
-	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	for (size_t k = 0; k < c->npending; k++)
-		ingest_result_free(&c->pending[k]);
-	c->npending = 0;
-}
-
-/* A stored copy with on_receive hooks is kept (with its fields) until the reply is out. */
-static void keep_for_hooks(struct conn *c, struct ingest_result *res)
-{
-	if (c->npending < SMTP_MAX_RECIPIENTS && hook_receive_pending(c->env->cfg, res))
-		c->pending[c->npending++] = *res;
-	else
-		ingest_result_free(res);
-}
-
 /* Feed one read's bytes; returns 1 to keep going, 0 to end the session. */
 static int feed(struct conn *c, const char *buf, size_t len)
 {
@@ -147,10 +96,7 @@ static int feed(struct conn *c, const char *buf, size_t len)
 		size_t used = 0;
 		enum smtp_action act = smtp_session_feed(&c->s, buf, len, &used);
 		smtp_spool_take(&c->spool, &c->s);
-		int flushed = flush(c);
-		if (c->npending) /* after the reply, or after the client left: the mail is stored */
-			fire_pending_hooks(c);
-		if (flushed < 0)
+		if (flush(c) < 0)
 			return 0;
 		if (act == SMTP_CLOSE)
 			return 0;
@@ -236,9 +182,10 @@ static int store_all(struct conn *c, const struct smtp_envelope *env, const char
 	size_t ndone = 0, ok = 0, failed = 0, no_space = 0;
 	struct trust_input ai = {msg, len, c->peer_ip, env->mail_from};
 	struct trust_verdicts verdicts;
+	struct smtp_deliver_env deliver = {c->env->chan, c->env->spool};
 	trust_check_message_default(&ai, &verdicts); /* once per message, whatever the recipients */
 	for (size_t k = 0; k < env->nrcpts; k++) {
-		struct ingest_request req = {c->env->cfg, c->env->data_dir, env->rcpts[k],
+		struct ingest_request req = {c->env->cfg, NULL, env->rcpts[k],
 					     env->mail_from, c->peer_ip, msg, len, 0, &verdicts};
 		struct ingest_result res;
 		const struct mailbox *mb;
@@ -247,13 +194,12 @@ static int store_all(struct conn *c, const struct smtp_envelope *env, const char
 			ok++;
 			continue;
 		}
-		if (ingest_message(&req, &res) == 0) {
+		if (smtp_deliver(&deliver, &req, &res) == 0) {
 			ok++;
 			if (ndone < SMTP_MAX_RECIPIENTS)
 				done[ndone++] = res.mailbox;
 			log_event(LOG_INFO, "ingest.stored", "mailbox", res.mailbox->name, "id",
 				  res.status == INGEST_DUPLICATE ? "(duplicate)" : res.id, NULL);
-			keep_for_hooks(c, &res);
 		} else {
 			failed++;
 			no_space += res.sys_errno == ENOSPC || res.sys_errno == EDQUOT;
@@ -311,7 +257,7 @@ int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip
 	c = (struct conn){.env = env, .fd = fd, .peer_ip = peer_ip,
 			  .deadline = time(NULL) + (time_t)total};
 	struct smtp_callbacks cb = {&c, on_rcpt, on_data};
-	smtp_spool_init(&c.spool, env->data_dir);
+	smtp_spool_init(&c.spool, env->spool);
 	struct smtp_limits limits = {
 		(size_t)config_limits_get(lim, LIMK_MAX_MESSAGE_SIZE),
 		(unsigned)config_limits_get(lim, LIMK_MAX_RECIPIENTS), 0};

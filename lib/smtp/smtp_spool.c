@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/fdlink.h"
 #include "base/fileio.h"
 
 void smtp_spool_init(struct smtp_spool *sp, const char *dir)
@@ -15,20 +16,17 @@ void smtp_spool_init(struct smtp_spool *sp, const char *dir)
 	*sp = (struct smtp_spool){dir, -1, 0, NULL, 0};
 }
 
-/* An unnamed file in dir; where O_TMPFILE is not supported, a named one unlinked at once. */
+/* An unnamed file in dir (a named stand-in unlinked at once where O_TMPFILE is missing). */
 static int spool_open(struct smtp_spool *sp)
 {
 	if (sp->fd >= 0)
 		return sp->fd;
-	sp->fd = open(sp->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (sp->fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-		return sp->fd;
-	char path[SMTP_SPOOL_PATH_MAX];
-	if (snprintf(path, sizeof(path), "%s/.smtp-spool.XXXXXX", sp->dir) >= (int)sizeof(path))
-		return errno = ENAMETOOLONG, -1;
-	sp->fd = mkostemp(path, O_CLOEXEC);
-	if (sp->fd >= 0)
+	char name[FDLINK_NAME_MAX], path[SMTP_SPOOL_PATH_MAX];
+	sp->fd = fdlink_tmpfile(sp->dir, name);
+	if (sp->fd >= 0 && name[0]) {
+		snprintf(path, sizeof(path), "%s/%s", sp->dir, name);
 		unlink(path);
+	}
 	return sp->fd;
 }
 

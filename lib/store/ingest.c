@@ -86,7 +86,7 @@ static int target_for(const struct mailbox *mb, const char *dir, struct store_ta
 	struct owner_ids ids = {(uid_t)-1, (gid_t)-1};
 	if (geteuid() == 0 && owner_lookup(mb->owner, &ids) < 0)
 		return -1;
-	*t = (struct store_target){dir, ids.uid, ids.gid};
+	*t = (struct store_target){dir, ids.uid, ids.gid, NULL, NULL};
 	return 0;
 }
 

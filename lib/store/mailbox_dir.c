@@ -47,13 +47,26 @@ int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct ma
 	return mailbox_dir_make(data_dir, folder, mb->name, &ids, out, outsz);
 }
 
-int mailbox_dir_lock(const char *data_dir, const char *mailbox)
+/* Opens (making it) the lock file of mailbox, locked or not. */
+static int lock_file(const char *data_dir, const char *mailbox, int locked)
 {
 	char dir[AIMX_PATH_MAX], path[AIMX_PATH_MAX];
 	if (path_join(dir, sizeof(dir), data_dir, ".aimx/lock") < 0 ||
 	    path_join(path, sizeof(path), dir, mailbox) < 0 || fileio_mkdir_p(dir, 0700) < 0)
 		return -1;
-	return fileio_lock_exclusive(path);
+	if (locked)
+		return fileio_lock_exclusive(path);
+	return open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
+
+int mailbox_dir_lock(const char *data_dir, const char *mailbox)
+{
+	return lock_file(data_dir, mailbox, 1);
+}
+
+int mailbox_dir_lock_open(const char *data_dir, const char *mailbox)
+{
+	return lock_file(data_dir, mailbox, 0);
 }
 
 void mailbox_dir_unlock(int fd)

@@ -22,6 +22,9 @@ int mailbox_dir_ensure(const char *data_dir, const char *folder, const struct ma
  * mailbox CRUD across processes. Returns the fd to pass to mailbox_dir_unlock, or -1/errno. */
 int mailbox_dir_lock(const char *data_dir, const char *mailbox);
 void mailbox_dir_unlock(int fd);
+/* The same lock file, opened but not locked, for a long-lived holder that locks it with
+ * fileio_lock_hold and releases it with flock(LOCK_UN). The fd, or -1 with errno. */
+int mailbox_dir_lock_open(const char *data_dir, const char *mailbox);
 
 
 

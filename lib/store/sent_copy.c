@@ -94,7 +94,7 @@ static int place(const struct sent_copy *s, struct copy_parts *p, const char *di
 	struct owner_ids ids = {(uid_t)-1, (gid_t)-1};
 	if (geteuid() == 0 && owner_lookup(s->mailbox->owner, &ids) < 0)
 		return -1;
-	struct store_target t = {dir, ids.uid, ids.gid};
+	struct store_target t = {dir, ids.uid, ids.gid, NULL, NULL};
 	int lock = mailbox_dir_lock(s->data_dir, s->mailbox->name);
 	if (lock < 0)
 		return -1;

@@ -49,6 +49,8 @@ static int stem_taken(const struct store_target *t, char *stem, size_t stemsz, c
 	int held = exists(t->dir, hidden, ".reserved");
 	if (held)
 		return held;
+	if (t->held && t->held(t->held_ctx, stem))
+		return 1;
 	int md = exists(t->dir, stem, ".md");
 	if (md)
 		return md;
@@ -158,8 +160,7 @@ static int write_file(const struct store_target *t, const char *dir, const char 
 				 t->gid);
 }
 
-/* rm -r of a temp bundle dir we created (flat: only regular files inside). */
-static void remove_bundle(const char *path)
+void store_remove_bundle(const char *path)
 {
 	DIR *d = opendir(path);
 	if (d) {
@@ -192,7 +193,7 @@ static int store_bundle(const struct store_target *t, const char *stem, const st
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	remove_bundle(tmp); /* left over by a crashed writer with our pid */
+	store_remove_bundle(tmp); /* left over by a crashed writer with our pid */
 	if (make_private_dir(t, tmp) < 0)
 		return -1;
 	int rc = 0;
@@ -205,7 +206,7 @@ static int store_bundle(const struct store_target *t, const char *stem, const st
 	if (rc == 0)
 		return fileio_fsync_dir(t->dir);
 	int saved = errno;
-	remove_bundle(tmp);
+	store_remove_bundle(tmp);
 	errno = saved;
 	return -1;
 }

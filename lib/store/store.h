@@ -17,6 +17,8 @@ struct store_target {
 	const char *dir;   /* the mailbox folder, e.g. <data>/inbox/alice */
 	uid_t uid;         /* (uid_t)-1: leave ownership alone (not root) */
 	gid_t gid;
+	int (*held)(void *ctx, const char *stem); /* NULL, or: is stem held elsewhere (1)? */
+	void *held_ctx;
 };
 
 /* Pick a free stem among base, base-2, base-3, ... (the lowest when names are dense). A
@@ -29,6 +31,9 @@ int store_pick_stem(const struct store_target *t, const char *base, char *stem, 
  * and store_sweep removes once that pid is gone. 0, or -1 with errno. */
 int store_reserve(const struct store_target *t, const char *stem);
 void store_release(const struct store_target *t, const char *stem);
+
+/* rm -r of a bundle dir aimx made (flat: only regular files inside). */
+void store_remove_bundle(const char *path);
 
 /* Give attachments unique names: a clash (or "<stem>.md") becomes name-1.ext, name-2.ext... */
 int store_unique_names(struct store_file *files, size_t n, const char *stem);

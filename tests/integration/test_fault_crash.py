@@ -1,5 +1,5 @@
-"""Fault injection: kill -9 of the whole daemon, of the master alone and of session processes
-while 10 clients deliver 1,000 messages. Every message that got 250 is on disk, complete and
+"""Fault injection: kill -9 of the whole daemon, of the master alone, of session processes and
+of the privileged writer while 10 clients deliver 1,000 messages. Every message that got 250 is on disk, complete and
 parseable; readers never see a partial file; leftovers are cleaned; nothing acknowledged is
 lost, also when the senders retry with the same Message-ID as real MTAs do."""
 
@@ -87,8 +87,19 @@ class Load:
             time.sleep(0.1)
 
 
+WRITER = "aimx-writer"  # the writer's comm; sessions are "aimx-smtp"
+
+
+def comm_of(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""  # exited meanwhile
+
+
 def children_of(pid):
-    """The pids whose parent is pid (sessions and control requests of a master)."""
+    """The pids whose parent is pid (the writer, sessions and control requests of a master)."""
     out = []
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -219,7 +230,7 @@ def kill_master(d):
 def kill_sessions(d):
     """kill -9 of a few session processes at random; the master goes on serving."""
     for _ in range(20):
-        kids = children_of(d.proc.pid)
+        kids = [p for p in children_of(d.proc.pid) if comm_of(p) != WRITER]
         for p in random.sample(kids, min(2, len(kids))):
             try:
                 os.kill(p, signal.SIGKILL)
@@ -244,14 +255,35 @@ def test_kill_master_stops_its_sessions_and_loses_nothing(aimx):
         check_store(d.data)
 
 
-def test_kill_sessions_loses_nothing_and_master_sweeps(aimx):
-    """The master removes a killed session's temp files and reservation when it reaps it, with
-    no restart."""
+def kill_writer(d):
+    """kill -9 of the privileged writer; the master starts a new one within a second."""
+    [writer] = [p for p in children_of(d.proc.pid) if comm_of(p) == WRITER]
+    os.kill(writer, signal.SIGKILL)
+    assert gone([writer], 10)
+
+
+def spool_entries(d):
+    return os.listdir(os.path.join(d.data, ".aimx", "spool"))
+
+
+def test_kill_sessions_loses_nothing_and_leaves_nothing(aimx):
+    """A killed session never wrote into a mailbox (the writer does): nothing to sweep there,
+    and its files in transit were unnamed, so its spool holds nothing either."""
     with running_daemon(aimx) as d:
         run_with_kills(d, kill_sessions)
+        assert leftovers(d.inbox("alice")) == []
+        assert spool_entries(d) == []
+        check_store(d.data)
+
+
+def test_kill_writer_loses_nothing_and_is_restarted(aimx):
+    """The master sees the writer die, sweeps its half-made bundles and starts a new one: the
+    sessions that were waiting for it answer 451 and the senders retry."""
+    with running_daemon(aimx) as d:
+        run_with_kills(d, kill_writer)
+        assert d.logs().count("daemon.writer_exited") == len(KILL_AT), d.logs()
         deadline = time.time() + 5
         while leftovers(d.inbox("alice")) and time.time() < deadline:
             time.sleep(0.1)
         assert leftovers(d.inbox("alice")) == []
-        assert "daemon.swept" in d.logs()
         check_store(d.data)

@@ -13,10 +13,15 @@ from inbound_helpers import Smtp, frontmatter, running_daemon
 CAP = 25 * 1024 * 1024
 
 
+def comm_of(pid):
+    with open(f"/proc/{pid}/comm") as f:
+        return f.read().strip()
+
+
 def session_pid(d):
-    """The one session child of the master."""
+    """The one session worker of the master (its other child is the writer)."""
     with open(f"/proc/{d.proc.pid}/task/{d.proc.pid}/children") as f:
-        kids = [int(p) for p in f.read().split()]
+        kids = [int(p) for p in f.read().split() if comm_of(int(p)) == "aimx-smtp"]
     assert len(kids) == 1, kids
     return kids[0]
 

@@ -104,10 +104,13 @@ def parent_of(pid):
 
 
 def children_of(pid):
+    """The children of pid but the master's long-lived writer (comm "aimx-writer")."""
     kids = []
     for entry in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if parent_of(int(entry)) == pid:
+            with open(f"/proc/{entry}/comm") as f:
+                writer = f.read().strip() == "aimx-writer"
+            if parent_of(int(entry)) == pid and not writer:
                 kids.append(int(entry))
         except (OSError, IndexError, ValueError):
             pass  # exited meanwhile

@@ -114,7 +114,7 @@ static void test_zombie_writer(void)
 static void test_reserve_names_the_writer(void)
 {
 	const char *dir = unit_tmpdir("reserve");
-	struct store_target t = {dir, (uid_t)-1, (gid_t)-1};
+	struct store_target t = {dir, (uid_t)-1, (gid_t)-1, NULL, NULL};
 	CHECK(store_reserve(&t, "s1") == 0);
 	char path[SWEEP_PATH], want[32];
 	snprintf(path, sizeof(path), "%s/.s1.reserved", dir);
