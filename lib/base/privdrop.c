@@ -2,6 +2,7 @@
 #include "base/privdrop.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -56,18 +57,20 @@ static void close_range_of(unsigned first, unsigned last)
 		close((int)fd);
 }
 
-void privdrop_close_fds_except(int keep_a, int keep_b)
+int privdrop_keep_fds(int *fds, size_t n)
 {
-	unsigned lo = (unsigned)(keep_a < keep_b ? keep_a : keep_b);
-	unsigned hi = (unsigned)(keep_a < keep_b ? keep_b : keep_a);
-	if (keep_a < 0 || keep_b < 0) {
-		lo = hi = (unsigned)(keep_a < 0 ? keep_b : keep_a);
-		if (keep_a < 0 && keep_b < 0) {
-			close_range_of(3, ~0U);
-			return;
-		}
-	}
-	close_range_of(3, lo - 1);
-	close_range_of(lo + 1, hi - 1);
-	close_range_of(hi + 1, ~0U);
+	int above = 3 + (int)n;
+	for (size_t k = 0; k < n; k++)
+		if (fds[k] + 1 > above)
+			above = fds[k] + 1;
+	for (size_t k = 0; k < n; k++) /* out of the way of the targets first */
+		if ((fds[k] = fcntl(fds[k], F_DUPFD_CLOEXEC, above)) < 0)
+			return -1;
+	for (size_t k = 0; k < n; k++)
+		if (dup3(fds[k], 3 + (int)k, O_CLOEXEC) < 0)
+			return -1;
+	for (size_t k = 0; k < n; k++)
+		fds[k] = 3 + (int)k;
+	close_range_of(3 + (unsigned)n, ~0U);
+	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef AIMX_PRIVDROP_H
 #define AIMX_PRIVDROP_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "base/err.h"
@@ -28,7 +29,8 @@ void privdrop_worker_ids(struct privdrop_ids *ids);
  * with err set. */
 int privdrop_enter(const char *root, const struct privdrop_ids *ids, char err[ERR_SIZE]);
 
-/* Closes every fd above 2 except keep_a and keep_b (-1: none). */
-void privdrop_close_fds_except(int keep_a, int keep_b);
+/* Keeps fds[0..n) as 3, 4, ... (fds updated; close-on-exec) and closes every other fd
+ * above 2. 0, or -1 with errno. */
+int privdrop_keep_fds(int *fds, size_t n);
 
 #endif

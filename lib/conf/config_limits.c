@@ -14,12 +14,13 @@ static const struct limit_def DEFS[LIMK_COUNT] = {
     [LIMK_SMTP_SESSION_TIMEOUT] = {600, 10, 86400},
     [LIMK_CONTROL_MAX_SESSIONS] = {100, 1, 10000},
     [LIMK_CONTROL_MAX_PER_UID] = {32, 1, 10000},
+    [LIMK_SMTP_WORKERS] = {0, 1, 64},
 };
 
 static const char *const NAMES[LIMK_COUNT] = {
     "max_message_size",     "max_recipients",         "smtp_max_sessions",
     "smtp_max_per_ip",      "smtp_idle_timeout_secs", "smtp_session_timeout_secs",
-    "control_max_sessions", "control_max_per_uid",
+    "control_max_sessions", "control_max_per_uid",    "smtp_workers",
 };
 
 const char *config_limits_name(enum limit_key k)

@@ -14,6 +14,7 @@ enum limit_key {
 	LIMK_SMTP_SESSION_TIMEOUT, /* seconds of one whole SMTP session (421) */
 	LIMK_CONTROL_MAX_SESSIONS, /* control connections at once; read at start */
 	LIMK_CONTROL_MAX_PER_UID,  /* control connections of one non-root uid */
+	LIMK_SMTP_WORKERS,         /* session worker processes; default (0) the CPUs online */
 	LIMK_COUNT
 };
 

@@ -73,7 +73,8 @@ __attribute__((noreturn)) static void run_detached(const struct config *cfg,
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
-	privdrop_close_fds_except(-1, -1);
+	if (privdrop_keep_fds(NULL, 0) < 0)
+		_exit(1);
 	if (setsid() < 0)
 		log_event(LOG_DEBUG, "hook.setsid_failed", "error", strerror(errno), NULL);
 	for (size_t k = 0; k < n; k++)

@@ -255,6 +255,36 @@ int tls_conn_close(struct tls_conn *c, int timeout_ms)
 	return 0;
 }
 
+short tls_conn_wants(const struct tls_conn *c)
+{
+	unsigned st = br_ssl_engine_current_state(c->eng);
+	return (short)((st & BR_SSL_SENDREC ? POLLOUT : 0) | (st & BR_SSL_RECVREC ? POLLIN : 0));
+}
+
+ssize_t tls_conn_send_some(struct tls_conn *c, const void *data, size_t len)
+{
+	br_ssl_engine_context *eng = c->eng;
+	const unsigned char *p = data;
+	size_t taken = 0;
+	for (;;) {
+		int r = pump(c, BR_SSL_SENDAPP, deadline_after(0));
+		if (r == PUMP_CLOSED)
+			return fail(c, TLS_CONN_CLOSED);
+		if (r != PUMP_READY)
+			return c->err == TLS_CONN_TIMEOUT ? (ssize_t)taken : -1;
+		if (taken == len)
+			break;
+		size_t room;
+		unsigned char *app = br_ssl_engine_sendapp_buf(eng, &room);
+		size_t n = room < len - taken ? room : len - taken;
+		memcpy(app, p + taken, n);
+		br_ssl_engine_sendapp_ack(eng, n);
+		taken += n;
+		br_ssl_engine_flush(eng, 0);
+	}
+	return (ssize_t)taken;
+}
+
 static const char *bearssl_error_name(int e)
 {
 	switch (e) {

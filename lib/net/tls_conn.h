@@ -65,6 +65,14 @@ ssize_t tls_conn_read(struct tls_conn *c, void *buf, size_t len, int timeout_ms)
 /* Encrypt and send all of `data`, then flush it onto the wire. 0, or -1 (c->err). */
 int tls_conn_write_all(struct tls_conn *c, const void *data, size_t len, int timeout_ms);
 
+/* For an event loop (with timeout 0 every call above returns at once, TLS_CONN_TIMEOUT
+ * meaning "not yet"): what the engine waits for now, POLLIN and/or POLLOUT. */
+short tls_conn_wants(const struct tls_conn *c);
+/* Without blocking: takes as much of data as the engine holds, and sends the records as far
+ * as the socket takes them (the rest goes out with the next call). The count taken, or -1
+ * (c->err). */
+ssize_t tls_conn_send_some(struct tls_conn *c, const void *data, size_t len);
+
 /* Send close_notify and flush it, without waiting for the peer's (RFC 5246 7.2.1 allows
  * that). Best effort: 0 when the alert went out, else -1 (c->err). Does not close the fd. */
 int tls_conn_close(struct tls_conn *c, int timeout_ms);

@@ -86,22 +86,22 @@ static void sweep(const char *data_dir, pid_t pid)
 		log_event(LOG_INFO, "daemon.swept", "pid", who, "removed", count, NULL);
 }
 
-/* Reaps without blocking (flags WNOHANG) or waits for one child (0). A pid that is neither
- * a session, a request nor the writer (a detached hook runner when we are PID 1) is reaped
- * and ignored. Returns -1 once there is no child left at all. */
-static int reap(struct daemon *d, struct children *smtp, struct children *uds, int flags)
+/* Reaps without blocking (flags WNOHANG) or waits for one child (0). A pid that is not
+ * ours to track (a detached hook runner when we are PID 1) is reaped and ignored. Returns -1
+ * once there is no child left at all. */
+static int reap(struct daemon *d, struct children *uds, int flags)
 {
 	pid_t pid;
 	int status;
 	while ((pid = waitpid(-1, &status, flags)) > 0) {
-		children_forget(smtp, pid);
+		const char *how = WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "exit";
 		children_forget(uds, pid);
 		if (writer_proc_reaped(&d->writer, pid)) {
-			log_event(LOG_ERROR, "daemon.writer_exited", "status",
-				  WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "exit", NULL);
+			log_event(LOG_ERROR, "daemon.writer_exited", "status", how, NULL);
 			sweep(d->conf.data_dir, pid);
-		} else if (WIFSIGNALED(status))
-			sweep(d->conf.data_dir, pid);
+			workers_stop(&d->workers); /* their channels led to it */
+		} else if (workers_reaped(&d->workers, pid) && WIFSIGNALED(status))
+			log_event(LOG_ERROR, "daemon.worker_exited", "status", how, NULL);
 		if (!flags)
 			return 0;
 	}
@@ -116,11 +116,10 @@ static void refuse(int fd, const char *reply, const char *event, const char *pee
 	close(fd);
 }
 
-/* The child: default signal dispositions, no listeners, then the connection driver. It
- * never outlives the master: SIGTERM when the master dies (an SMTP session then finishes
- * the DATA in flight and says 421), and an immediate exit when it died before the fork
- * returned. */
-static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master)
+/* A control child: default signal dispositions (its caller then keeps only its socket). It
+ * never outlives the master: SIGTERM when the master dies, and an immediate exit when it
+ * died before the fork returned. */
+static void child_setup(const sigset_t *run_mask, pid_t master)
 {
 	struct sigaction dfl;
 	memset(&dfl, 0, sizeof(dfl));
@@ -129,11 +128,6 @@ static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master
 	for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
 		if (sigaction(sigs[k], &dfl, NULL) < 0)
 			_exit(1);
-	close(d->listen_fd);
-	if (d->uds_fd >= 0)
-		close(d->uds_fd);
-	if (d->writer.fd >= 0)
-		close(d->writer.fd);
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != master)
 		_exit(1);
 	sigprocmask(SIG_SETMASK, run_mask, NULL);
@@ -143,28 +137,6 @@ static void child_setup(struct daemon *d, const sigset_t *run_mask, pid_t master
 static size_t limit(const struct daemon *d, enum limit_key k)
 {
 	return (size_t)config_limits_get(&d->conf.cfg.limits, k);
-}
-
-/* The session worker, before it reads a byte: only its socket and its channel open, then
- * chrooted into the spool as the workers' user (the death signal set again: a credential
- * change clears it). */
-__attribute__((noreturn)) static void session_child(struct daemon *d, int fd, int chan,
-						    const char *peer)
-{
-	static const char jail_failed[] = "421 4.3.0 Service not available, try again later\r\n";
-	char err[ERR_SIZE];
-	privdrop_close_fds_except(fd, chan);
-	prctl(PR_SET_NAME, DAEMON_SESSION_NAME);
-	if (dns_resolver_preload() < 0 || privdrop_enter(d->spool, &d->worker, err) < 0 ||
-	    prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
-		log_event(LOG_ERROR, "smtp.jail_failed", "peer", peer, "error", err, NULL);
-		if (fileio_write_all(fd, jail_failed, strlen(jail_failed)) < 0)
-			_exit(1);
-		_exit(1);
-	}
-	struct smtp_conn_env env = {&d->conf.cfg, d->worker.jail ? "/" : d->spool, chan, d->tls,
-				     d->idle_timeout_ms, d->session_timeout_s};
-	_exit(smtp_conn_serve(&env, fd, peer));
 }
 
 /* <data>/.aimx/spool: the workers' jail, theirs alone (0700), emptied of what a crashed
@@ -190,11 +162,23 @@ static int prepare_spool(struct daemon *d)
 	return 0;
 }
 
-static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *run_mask)
+/* A new config retires the workers (they serve on with the old one until their sessions
+ * end); new ones start with it. */
+static void refresh(struct daemon *d, int force)
+{
+	if (config_watch_refresh(&d->conf, force)) {
+		workers_retire(&d->workers);
+		workers_fill(&d->workers);
+	}
+}
+
+static void accept_smtp(struct daemon *d)
 {
 	static const char busy[] = "421 4.7.0 Too many connections, try again later\r\n";
 	static const char busy_ip[] =
 	    "421 4.7.0 Too many connections from your address, try again later\r\n";
+	static const char down[] = "421 4.3.0 Service not available, try again later\r\n";
+	struct children *c = &d->workers.sessions;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	int fd = accept4(d->listen_fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
@@ -206,24 +190,13 @@ static void accept_smtp(struct daemon *d, struct children *c, const sigset_t *ru
 		return refuse(fd, busy, "smtp.too_many_connections", peer);
 	if (children_count(c, peer) >= limit(d, LIMK_SMTP_MAX_PER_IP))
 		return refuse(fd, busy_ip, "smtp.too_many_connections_from_peer", peer);
-	config_watch_refresh(&d->conf, 0);
+	refresh(d, 0);
 	struct stat st;
 	if (stat(d->spool, &st) < 0 && prepare_spool(d) < 0)
-		return refuse(fd, busy, "smtp.spool_unavailable", peer);
-	int chan = writer_proc_channel(&d->writer);
-	if (chan < 0)
-		return refuse(fd, busy, "smtp.writer_unavailable", peer);
-	pid_t master = getpid();
-	pid_t pid = fork();
-	if (pid == 0) {
-		child_setup(d, run_mask, master);
-		session_child(d, fd, chan, peer);
-	}
-	close(chan);
-	if (pid < 0)
-		return refuse(fd, busy, "smtp.fork_failed", peer);
-	children_add(c, pid, peer);
-	close(fd);
+		return refuse(fd, down, "smtp.spool_unavailable", peer);
+	workers_fill(&d->workers);
+	if (workers_dispatch(&d->workers, fd, peer) < 0)
+		return refuse(fd, down, "smtp.no_worker", peer);
 }
 
 static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run_mask)
@@ -248,11 +221,13 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 		return refuse(fd, busy, "uds.too_many_connections", who);
 	if (cred.uid != 0 && children_count(c, who) >= limit(d, LIMK_CONTROL_MAX_PER_UID))
 		return refuse(fd, busy_uid, "uds.too_many_connections_from_uid", who);
-	config_watch_refresh(&d->conf, 0);
+	refresh(d, 0);
 	pid_t master = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
-		child_setup(d, run_mask, master);
+		child_setup(run_mask, master);
+		if (privdrop_keep_fds(&fd, 1) < 0)
+			_exit(1);
 		struct control_conn_env env = {&d->conf.cfg, d->conf.path, d->conf.data_dir};
 		_exit(control_conn_serve(&env, fd, cred.uid));
 	}
@@ -262,27 +237,26 @@ static void accept_uds(struct daemon *d, struct children *c, const sigset_t *run
 	close(fd);
 }
 
-/* Ask every child to finish (SMTP sessions complete the DATA in flight), then wait;
- * SIGKILL the ones still running after the grace period. The writer goes last: it answers
- * the sessions' last messages, and leaves once their channels have closed. */
-static void drain(struct daemon *d, struct children *smtp, struct children *uds)
+/* Ask every worker to finish (sessions complete the DATA in flight), wait for them and the
+ * control children; SIGKILL what still runs after the grace period. The writer goes last:
+ * it answers the sessions' last messages, and leaves once their channels have closed. */
+static void drain(struct daemon *d, struct children *uds)
 {
-	for (unsigned k = 0; k < smtp->n; k++)
-		kill(smtp->pids[k], SIGTERM);
+	workers_stop(&d->workers);
 	time_t give_up = time(NULL) + DAEMON_SHUTDOWN_GRACE_S;
-	while (smtp->n + uds->n && time(NULL) < give_up) {
-		reap(d, smtp, uds, WNOHANG);
-		if (smtp->n + uds->n)
+	while (d->workers.n + uds->n && time(NULL) < give_up) {
+		reap(d, uds, WNOHANG);
+		if (d->workers.n + uds->n)
 			poll(NULL, 0, 50);
 	}
-	for (unsigned k = 0; k < smtp->n; k++)
-		kill(smtp->pids[k], SIGKILL);
+	for (size_t k = 0; k < d->workers.n; k++)
+		kill(d->workers.slot[k].pid, SIGKILL);
 	for (unsigned k = 0; k < uds->n; k++)
 		kill(uds->pids[k], SIGKILL);
-	while (smtp->n + uds->n && reap(d, smtp, uds, 0) == 0)
+	while (d->workers.n + uds->n && reap(d, uds, 0) == 0)
 		;
 	writer_proc_stop(&d->writer);
-	while (d->writer.pid > 0 && reap(d, smtp, uds, 0) == 0)
+	while (d->writer.pid > 0 && reap(d, uds, 0) == 0)
 		;
 }
 
@@ -300,48 +274,68 @@ static int start_writer(struct daemon *d)
 	return -1;
 }
 
+/* Waits for a listener, a worker's report or a signal; serves what came. */
+static void serve_once(struct daemon *d, struct children *uds, const sigset_t *wait_mask)
+{
+	struct pollfd pfd[2 + DAEMON_WORKERS_MAX];
+	int wfd[DAEMON_WORKERS_MAX];
+	size_t nw = d->workers.n < DAEMON_WORKERS_MAX ? workers_fds(&d->workers, wfd) : 0;
+	pfd[0] = (struct pollfd){d->listen_fd, POLLIN, 0};
+	pfd[1] = (struct pollfd){d->uds_fd, POLLIN, 0};
+	for (size_t k = 0; k < nw; k++)
+		pfd[2 + k] = (struct pollfd){wfd[k], POLLIN, 0};
+	struct timespec retry = {WRITER_PROC_RESTART_S, 0};
+	int n = ppoll(pfd, 2 + nw, d->writer.pid > 0 ? NULL : &retry, wait_mask);
+	if (n <= 0)
+		return;
+	for (size_t k = 0; k < nw; k++)
+		if (pfd[2 + k].revents)
+			workers_read(&d->workers, wfd[k]);
+	if (pfd[0].revents & POLLIN)
+		accept_smtp(d);
+	if (d->uds_fd >= 0 && (pfd[1].revents & POLLIN))
+		accept_uds(d, uds, &d->run_mask);
+}
+
 int daemon_run(struct daemon *d)
 {
 	sigset_t wait_mask;
-	const sigset_t *run_mask = &d->run_mask;
-	struct children smtp, uds;
+	struct children uds;
 	privdrop_worker_ids(&d->worker);
 	writer_proc_init(&d->writer);
+	d->wenv = (struct workers_env){&d->conf, d->tls, d->spool, &d->worker, &d->writer,
+				       d->idle_timeout_ms, d->session_timeout_s};
 	if (prepare_spool(d) < 0) {
 		log_event(LOG_ERROR, "daemon.spool_failed", "path", d->spool, "error",
 			  strerror(errno), NULL);
 		return -1;
 	}
-	if (children_init(&smtp, limit(d, LIMK_SMTP_MAX_SESSIONS)) < 0 ||
+	if (workers_init(&d->workers, &d->wenv, limit(d, LIMK_SMTP_MAX_SESSIONS)) < 0 ||
 	    children_init(&uds, limit(d, LIMK_CONTROL_MAX_SESSIONS)) < 0 || start_writer(d) < 0)
 		return -1;
 	log_event(LOG_INFO, "daemon.workers", "user", d->worker.jail ? d->worker.name : "(self)",
 		  "jail", d->worker.jail ? d->spool : "(none: not root)", NULL);
 	sigemptyset(&wait_mask);
 	sweep(d->conf.data_dir, 0);
+	workers_fill(&d->workers);
 	while (!got_term) {
-		reap(d, &smtp, &uds, WNOHANG);
+		reap(d, &uds, WNOHANG);
 		if (got_hup) {
 			got_hup = 0;
-			config_watch_refresh(&d->conf, 1);
+			refresh(d, 1);
 		}
 		if (d->writer.pid <= 0)
 			start_writer(d);
-		struct pollfd pfd[2] = {{d->listen_fd, POLLIN, 0}, {d->uds_fd, POLLIN, 0}};
-		struct timespec retry = {WRITER_PROC_RESTART_S, 0};
-		int n = ppoll(pfd, d->uds_fd >= 0 ? 2 : 1, d->writer.pid > 0 ? NULL : &retry,
-			      &wait_mask);
-		if (n > 0 && (pfd[0].revents & POLLIN))
-			accept_smtp(d, &smtp, run_mask);
-		if (n > 0 && d->uds_fd >= 0 && (pfd[1].revents & POLLIN))
-			accept_uds(d, &uds, run_mask);
+		workers_fill(&d->workers);
+		serve_once(d, &uds, &wait_mask);
 	}
 	close(d->listen_fd);
 	if (d->uds_fd >= 0)
 		close(d->uds_fd);
-	log_event(LOG_INFO, "daemon.shutdown", "smtp_sessions", smtp.n ? "draining" : "none", NULL);
-	drain(d, &smtp, &uds);
-	children_free(&smtp);
+	log_event(LOG_INFO, "daemon.shutdown", "smtp_sessions",
+		  d->workers.sessions.n ? "draining" : "none", NULL);
+	drain(d, &uds);
+	workers_free(&d->workers);
 	children_free(&uds);
 	return 0;
 }

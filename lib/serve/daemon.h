@@ -1,5 +1,5 @@
-/* daemon.h: the `aimx serve` master: SMTP and AIMX/1 listeners, one forked child per
- * connection (SMTP sessions jailed and unprivileged), and the privileged writer. */
+/* daemon.h: the `aimx serve` master: SMTP and AIMX/1 listeners, the pre-forked session
+ * workers (jailed, unprivileged), a forked child per control request, and the writer. */
 #ifndef AIMX_DAEMON_H
 #define AIMX_DAEMON_H
 
@@ -12,6 +12,7 @@
 #include "conf/config.h"
 #include "net/tls_conn.h"
 #include "serve/config_watch.h"
+#include "serve/workers.h"
 #include "serve/writer_proc.h"
 #include "smtp/smtp_conn.h"
 
@@ -19,7 +20,7 @@
  * control_max_sessions when daemon_run starts, smtp_max_per_ip and control_max_per_uid from
  * the live config at each accept. */
 #define DAEMON_SHUTDOWN_GRACE_S 30
-#define DAEMON_SESSION_NAME     "aimx-smtp" /* a session worker's comm, as ps shows it */
+#define DAEMON_WORKERS_MAX      256 /* workers polled at once (current and retiring) */
 
 struct daemon {
 	int listen_fd;           /* SMTP */
@@ -32,6 +33,8 @@ struct daemon {
 	struct privdrop_ids worker;   /* who session workers run as */
 	char spool[AIMX_PATH_MAX];    /* their jail: <data>/.aimx/spool, theirs alone */
 	struct writer_proc writer;    /* the privileged writer */
+	struct workers_env wenv;      /* what session workers start with */
+	struct workers workers;       /* the session workers and their sessions */
 };
 
 /* Install the master's signal handling (TERM/INT/HUP/CHLD blocked except while waiting).

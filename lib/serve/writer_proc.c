@@ -26,7 +26,8 @@ __attribute__((noreturn)) static void writer_child(struct config_watch *w, int f
 		signal(sigs[k], sigs[k] == SIGCHLD ? SIG_DFL : SIG_IGN);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	privdrop_close_fds_except(fd, -1);
+	if (privdrop_keep_fds(&fd, 1) < 0)
+		_exit(1);
 	prctl(PR_SET_NAME, WRITER_PROC_NAME);
 	_exit(writer_run(w, fd, uid));
 }

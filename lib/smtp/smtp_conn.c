@@ -1,153 +1,69 @@
-/* smtp_conn.c: one SMTP session in a session worker: socket and TLS I/O around the engine. */
+/* smtp_conn.c: one SMTP connection in a worker's event loop (see smtp_conn.h). */
 #include "smtp/smtp_conn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "base/fileio.h"
-#include "trust/trust.h"
-#include "smtp/smtp_deliver.h"
+#include "base/clock.h"
 #include "base/log.h"
-#include "store/route.h"
 #include "smtp/smtp_session.h"
 #include "smtp/smtp_spool.h"
+#include "store/route.h"
 
-#define CONN_READ_BUF      65536
-#define TLS_HANDSHAKE_MS   30000
-#define TLS_WRITE_MS       60000
+#define CONN_READ_BUF   65536
+#define CONN_LAST_WORDS 5000 /* ms a timed-out client gets to take its 421 */
 
-struct conn {
+struct smtp_conn {
 	const struct smtp_conn_env *env;
 	int fd;
-	const char *peer_ip;
-	struct tls_conn *tls; /* NULL until STARTTLS succeeds */
+	char peer[SMTP_CONN_PEER_MAX];
+	struct tls_conn *tls;     /* NULL until STARTTLS */
+	int tls_due;              /* STARTTLS accepted: the handshake starts once the 220 is out */
+	int handshaking;
 	struct smtp_session s;
-	struct smtp_spool spool; /* DATA past SMTP_SPOOL_CHUNK bytes */
-	time_t deadline;      /* end of the whole session */
+	struct smtp_spool spool;  /* DATA past SMTP_SPOOL_CHUNK bytes */
+	struct buf in;            /* read, not yet fed (held while the message is at the pool) */
+	struct buf out;           /* replies not yet sent */
+	int64_t idle_at, total_at; /* CLOCK_MONOTONIC ms */
+	int closing;              /* over once out is sent */
+	int expired;              /* the 421 of a timeout is queued: the next expiry ends it */
+	int stopping;             /* the worker stops: 421 once no message is in flight */
+	int gone;                 /* the client left while its message was at the pool */
+	int busy;                 /* its message is at the pool */
+	struct smtp_envelope envelope; /* the message's, for the job */
+	struct smtp_job job;
 };
 
-static volatile sig_atomic_t conn_term;
-
-static void on_term(int sig)
+static int idle_ms(const struct smtp_conn *c)
 {
-	(void)sig;
-	conn_term = 1;
+	if (c->env->idle_timeout_ms)
+		return c->env->idle_timeout_ms;
+	return (int)config_limits_get(&c->env->cfg->limits, LIMK_SMTP_IDLE_TIMEOUT) * 1000;
 }
 
-static int conn_write(struct conn *c, const char *data, size_t len)
+static void drop_front(struct buf *b, size_t n)
 {
-	if (c->tls)
-		return tls_conn_write_all(c->tls, data, len, TLS_WRITE_MS);
-	return fileio_write_all(c->fd, data, len);
+	memmove(b->data, b->data + n, b->len - n);
+	b->len -= n;
 }
 
-static int flush(struct conn *c)
+/* The engine's replies join what is still to send. */
+static void take_out(struct smtp_conn *c)
 {
-	int rc = c->s.out.len ? conn_write(c, c->s.out.data, c->s.out.len) : 0;
+	if (c->s.out.len && buf_append(&c->out, c->s.out.data, c->s.out.len) < 0)
+		c->closing = 1; /* out of memory: nothing sensible left to say */
 	buf_reset(&c->s.out);
-	return rc;
-}
-
-/* Bytes read, 0 on EOF, -1 on error, -2 on timeout, -3 when interrupted by SIGTERM. */
-static ssize_t conn_read(struct conn *c, char *buf, size_t len, int timeout_ms)
-{
-	if (c->tls) {
-		ssize_t n = tls_conn_read(c->tls, buf, len, timeout_ms);
-		if (n >= 0)
-			return n;
-		if (c->tls->err == TLS_CONN_TIMEOUT)
-			return conn_term ? -3 : -2;
-		return c->tls->err == TLS_CONN_EOF || c->tls->err == TLS_CONN_CLOSED ? 0 : -1;
-	}
-	struct pollfd pfd = {c->fd, POLLIN, 0};
-	int r = poll(&pfd, 1, timeout_ms);
-	if (r < 0)
-		return errno == EINTR ? -3 : -1;
-	if (r == 0)
-		return -2;
-	ssize_t n = recv(c->fd, buf, len, 0);
-	return n < 0 ? (errno == EINTR ? -3 : -1) : n;
-}
-
-static int start_tls(struct conn *c)
-{
-	static struct tls_conn storage;
-	if (tls_conn_start(&storage, c->env->tls, c->fd) < 0 ||
-	    tls_conn_handshake(&storage, TLS_HANDSHAKE_MS) < 0) {
-		log_event(LOG_WARN, "smtp.tls_failed", "peer", c->peer_ip, "error",
-			  tls_conn_strerror(&storage), NULL);
-		return -1;
-	}
-	c->tls = &storage;
-	smtp_session_tls_started(&c->s);
-	return 0;
-}
-
-/* Feed one read's bytes; returns 1 to keep going, 0 to end the session. */
-static int feed(struct conn *c, const char *buf, size_t len)
-{
-	while (len) {
-		size_t used = 0;
-		enum smtp_action act = smtp_session_feed(&c->s, buf, len, &used);
-		smtp_spool_take(&c->spool, &c->s);
-		if (flush(c) < 0)
-			return 0;
-		if (act == SMTP_CLOSE)
-			return 0;
-		if (act == SMTP_STARTTLS)
-			return start_tls(c) == 0; /* the rest of this read is discarded */
-		buf += used;
-		len -= used;
-	}
-	return 1;
-}
-
-static int next_timeout_ms(const struct conn *c)
-{
-	const struct config_limits *lim = &c->env->cfg->limits;
-	int idle = c->env->idle_timeout_ms
-			   ? c->env->idle_timeout_ms
-			   : (int)config_limits_get(lim, LIMK_SMTP_IDLE_TIMEOUT) * 1000;
-	time_t left = c->deadline - time(NULL);
-	if (left <= 0)
-		return 0;
-	return left * 1000 < idle ? (int)(left * 1000) : idle;
-}
-
-static void session_loop(struct conn *c)
-{
-	static char buf[CONN_READ_BUF];
-	for (;;) {
-		if (conn_term && c->s.state != SMTP_S_DATA) {
-			smtp_session_shutdown(&c->s, "Service shutting down");
-			flush(c);
-			return;
-		}
-		ssize_t n = conn_read(c, buf, sizeof(buf), next_timeout_ms(c));
-		if (n == -3)
-			continue;
-		if (n == -2) {
-			if (time(NULL) >= c->deadline)
-				smtp_session_shutdown(&c->s, "Connection timed out");
-			else
-				smtp_session_timeout(&c->s);
-			flush(c);
-			return;
-		}
-		if (n <= 0 || !feed(c, buf, (size_t)n))
-			return;
-	}
 }
 
 static int on_rcpt(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX])
 {
-	struct conn *c = ctx;
+	struct smtp_conn *c = ctx;
 	const struct mailbox *mb;
 	switch (route_recipient(c->env->cfg, addr, &mb)) {
 	case ROUTE_OK:
@@ -166,109 +82,266 @@ static int on_rcpt(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX])
 	return -1;
 }
 
-/* Each mailbox gets a message once per transaction, however many RCPTs route to it. */
-static int already_delivered(const struct mailbox **done, size_t n, const struct mailbox *mb)
-{
-	for (size_t k = 0; k < n; k++)
-		if (done[k] == mb)
-			return 1;
-	return 0;
-}
-
-static int store_all(struct conn *c, const struct smtp_envelope *env, const char *msg,
-		     size_t len, char reply[SMTP_REPLY_MAX])
-{
-	const struct mailbox *done[SMTP_MAX_RECIPIENTS];
-	size_t ndone = 0, ok = 0, failed = 0, no_space = 0;
-	struct trust_input ai = {msg, len, c->peer_ip, env->mail_from};
-	struct trust_verdicts verdicts;
-	struct smtp_deliver_env deliver = {c->env->chan, c->env->spool};
-	trust_check_message_default(&ai, &verdicts); /* once per message, whatever the recipients */
-	for (size_t k = 0; k < env->nrcpts; k++) {
-		struct ingest_request req = {c->env->cfg, NULL, env->rcpts[k],
-					     env->mail_from, c->peer_ip, msg, len, 0, &verdicts};
-		struct ingest_result res;
-		const struct mailbox *mb;
-		if (route_recipient(c->env->cfg, env->rcpts[k], &mb) == ROUTE_OK &&
-		    already_delivered(done, ndone, mb)) {
-			ok++;
-			continue;
-		}
-		if (smtp_deliver(&deliver, &req, &res) == 0) {
-			ok++;
-			if (ndone < SMTP_MAX_RECIPIENTS)
-				done[ndone++] = res.mailbox;
-			log_event(LOG_INFO, "ingest.stored", "mailbox", res.mailbox->name, "id",
-				  res.status == INGEST_DUPLICATE ? "(duplicate)" : res.id, NULL);
-		} else {
-			failed++;
-			no_space += res.sys_errno == ENOSPC || res.sys_errno == EDQUOT;
-			log_event(LOG_ERROR, "ingest.failed", "rcpt", env->rcpts[k], "error",
-				  res.error, NULL);
-		}
-	}
-	char counts[64];
-	snprintf(counts, sizeof(counts), "%zu/%zu/%zu", ok, failed, len);
-	log_event(LOG_INFO, "smtp.data", "peer", c->peer_ip, "from", env->mail_from,
-		  "ok/failed/size", counts, "tls", env->tls ? "yes" : "no", NULL);
-	if (failed == 0) {
-		snprintf(reply, SMTP_REPLY_MAX, "250 2.0.0 OK message accepted");
-		return 0;
-	}
-	if (no_space)
-		snprintf(reply, SMTP_REPLY_MAX, "452 4.3.1 Insufficient system storage");
-	else
-		snprintf(reply, SMTP_REPLY_MAX,
-		         ok ? "451 4.3.0 Temporary failure on partial accept; please retry"
-		            : "451 4.3.0 Temporary failure, please retry");
-	return -1;
-}
-
-/* The whole message (spooled part and tail) is stored for every recipient. */
+/* The whole message (spooled part and tail) goes to the pool; the answer comes later. */
 static int on_data(void *ctx, const struct smtp_envelope *env, const char *tail, size_t tail_len,
 		   char reply[SMTP_REPLY_MAX])
 {
-	struct conn *c = ctx;
+	struct smtp_conn *c = ctx;
 	size_t len;
 	const char *msg = smtp_spool_message(&c->spool, c->s.data_moved, tail, tail_len, &len);
-	int rc;
 	if (!msg) {
-		log_event(LOG_ERROR, "smtp.spool_failed", "peer", c->peer_ip, "error", strerror(errno),
+		log_event(LOG_ERROR, "smtp.spool_failed", "peer", c->peer, "error", strerror(errno),
 			  NULL);
 		snprintf(reply, SMTP_REPLY_MAX, "452 4.3.1 Insufficient system storage");
-		rc = -1;
-	} else
-		rc = store_all(c, env, msg, len, reply);
-	smtp_spool_reset(&c->spool);
-	return rc;
+		smtp_spool_reset(&c->spool);
+		return -1;
+	}
+	c->envelope = *env;
+	c->job = (struct smtp_job){c, c->env->cfg, c->peer, &c->envelope, msg, len, 0, "", NULL};
+	c->busy = 1;
+	smtp_pool_submit(c->env->pool, &c->job);
+	return SMTP_DATA_PENDING;
 }
 
-int smtp_conn_serve(const struct smtp_conn_env *env, int fd, const char *peer_ip)
+struct smtp_conn *smtp_conn_open(const struct smtp_conn_env *env, int fd, const char *peer_ip)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	static struct conn c;
+	struct smtp_conn *c = calloc(1, sizeof(*c));
+	int fl = fcntl(fd, F_GETFL);
+	if (!c || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		free(c);
+		close(fd);
+		return NULL;
+	}
 	const struct config_limits *lim = &env->cfg->limits;
 	long long total = env->session_timeout_s ? env->session_timeout_s
 						 : config_limits_get(lim, LIMK_SMTP_SESSION_TIMEOUT);
-	c = (struct conn){.env = env, .fd = fd, .peer_ip = peer_ip,
-			  .deadline = time(NULL) + (time_t)total};
-	struct smtp_callbacks cb = {&c, on_rcpt, on_data};
-	smtp_spool_init(&c.spool, env->spool);
-	struct smtp_limits limits = {
-		(size_t)config_limits_get(lim, LIMK_MAX_MESSAGE_SIZE),
-		(unsigned)config_limits_get(lim, LIMK_MAX_RECIPIENTS), 0};
-	if (smtp_session_init(&c.s, env->cfg->domain, env->tls != NULL, &limits, &cb) < 0)
-		return 1;
-	if (flush(&c) == 0)
-		session_loop(&c);
-	if (c.tls)
-		tls_conn_close(c.tls, 1000);
-	smtp_session_free(&c.s);
-	smtp_spool_close(&c.spool);
-	close(fd);
+	c->env = env;
+	c->fd = fd;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer_ip);
+	c->in = (struct buf)BUF_INIT;
+	c->out = (struct buf)BUF_INIT;
+	int64_t now = clock_monotonic_ms();
+	c->idle_at = now + idle_ms(c);
+	c->total_at = now + total * 1000;
+	struct smtp_callbacks cb = {c, on_rcpt, on_data};
+	struct smtp_limits limits = {(size_t)config_limits_get(lim, LIMK_MAX_MESSAGE_SIZE),
+				     (unsigned)config_limits_get(lim, LIMK_MAX_RECIPIENTS), 0};
+	smtp_spool_init(&c->spool, env->spool);
+	if (smtp_session_init(&c->s, env->cfg->domain, env->tls != NULL, &limits, &cb) < 0) {
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	take_out(c);
+	return c;
+}
+
+int smtp_conn_fd(const struct smtp_conn *c)
+{
+	return c->fd;
+}
+
+short smtp_conn_events(const struct smtp_conn *c)
+{
+	if (c->handshaking)
+		return tls_conn_wants(c->tls);
+	short ev = 0;
+	if (!c->busy && !c->closing && !c->tls_due)
+		ev |= POLLIN;
+	if (c->out.len || (c->tls && (tls_conn_wants(c->tls) & POLLOUT)))
+		ev |= POLLOUT;
+	return ev;
+}
+
+int64_t smtp_conn_deadline(const struct smtp_conn *c)
+{
+	if (c->busy)
+		return -1;
+	return c->idle_at < c->total_at ? c->idle_at : c->total_at;
+}
+
+int smtp_conn_busy(const struct smtp_conn *c)
+{
+	return c->busy;
+}
+
+/* Reads what is there: 0, or -1 when the client has gone (EOF, error, close_notify). */
+static int read_in(struct smtp_conn *c)
+{
+	static char buf[CONN_READ_BUF];
+	for (int rounds = 0; rounds < 4 || c->tls; rounds++) {
+		ssize_t n;
+		if (c->tls) {
+			n = tls_conn_read(c->tls, buf, sizeof(buf), 0);
+			if (n < 0 && c->tls->err == TLS_CONN_TIMEOUT)
+				return 0;
+		} else {
+			n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				return 0;
+		}
+		if (n <= 0 || buf_append(&c->in, buf, (size_t)n) < 0)
+			return -1;
+		c->idle_at = clock_monotonic_ms() + idle_ms(c);
+		if (c->in.len >= CONN_READ_BUF)
+			return 0;
+	}
 	return 0;
+}
+
+static void feed(struct smtp_conn *c)
+{
+	while (c->in.len && !c->busy && !c->closing && !c->tls_due && !c->handshaking) {
+		size_t used = 0;
+		enum smtp_action act = smtp_session_feed(&c->s, c->in.data, c->in.len, &used);
+		smtp_spool_take(&c->spool, &c->s);
+		take_out(c);
+		drop_front(&c->in, used);
+		if (act == SMTP_CLOSE)
+			c->closing = 1;
+		else if (act == SMTP_STARTTLS) {
+			buf_reset(&c->in); /* plaintext sent after STARTTLS is never executed */
+			c->tls_due = 1;
+		}
+	}
+	if (c->stopping && !c->busy && !c->closing && c->s.state != SMTP_S_DATA) {
+		smtp_session_shutdown(&c->s, "Service shutting down");
+		take_out(c);
+		c->closing = 1;
+	}
+}
+
+static int start_tls(struct smtp_conn *c)
+{
+	c->tls_due = 0;
+	c->tls = malloc(sizeof(*c->tls));
+	if (!c->tls || tls_conn_start(c->tls, c->env->tls, c->fd) < 0) {
+		log_event(LOG_WARN, "smtp.tls_failed", "peer", c->peer, "error",
+			  c->tls ? tls_conn_strerror(c->tls) : "out of memory", NULL);
+		return -1;
+	}
+	c->handshaking = 1;
+	return 0;
+}
+
+/* Sends what the socket takes. 0, or -1 when it failed. */
+static int write_out(struct smtp_conn *c)
+{
+	while (c->out.len) {
+		ssize_t n;
+		if (c->tls) {
+			n = tls_conn_send_some(c->tls, c->out.data, c->out.len);
+			if (n < 0)
+				return -1;
+		} else {
+			n = send(c->fd, c->out.data, c->out.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				n = 0;
+			else if (n < 0)
+				return -1;
+		}
+		if (n == 0)
+			break;
+		drop_front(&c->out, (size_t)n);
+	}
+	if (c->tls_due && !c->out.len)
+		return start_tls(c);
+	return 0;
+}
+
+/* The handshake, as far as the socket allows. 1 done, 0 not yet, -1 failed. */
+static int handshake(struct smtp_conn *c)
+{
+	if (tls_conn_handshake(c->tls, 0) == 0) {
+		c->handshaking = 0;
+		smtp_session_tls_started(&c->s);
+		return 1;
+	}
+	if (c->tls->err == TLS_CONN_TIMEOUT)
+		return 0;
+	log_event(LOG_WARN, "smtp.tls_failed", "peer", c->peer, "error",
+		  tls_conn_strerror(c->tls), NULL);
+	return -1;
+}
+
+/* The client has gone: over now, or once its message is answered. */
+static int left(struct smtp_conn *c)
+{
+	if (!c->busy)
+		return -1;
+	c->gone = 1;
+	return 0;
+}
+
+static int settle(struct smtp_conn *c)
+{
+	if (write_out(c) < 0)
+		return left(c);
+	if (c->closing && !c->out.len)
+		return -1;
+	return 0;
+}
+
+int smtp_conn_ready(struct smtp_conn *c, short revents)
+{
+	if (c->handshaking) {
+		int r = handshake(c);
+		if (r <= 0)
+			return r;
+		revents |= POLLIN; /* the client may have sent its EHLO with the Finished */
+	}
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->busy && !c->closing && !c->tls_due &&
+	    read_in(c) < 0) {
+		feed(c); /* what came before the EOF is still served */
+		if (!c->busy)
+			return -1;
+		return left(c);
+	}
+	feed(c);
+	return settle(c);
+}
+
+int smtp_conn_expire(struct smtp_conn *c)
+{
+	if (c->expired)
+		return -1;
+	c->expired = c->closing = 1;
+	if (clock_monotonic_ms() >= c->total_at)
+		smtp_session_shutdown(&c->s, "Connection timed out");
+	else
+		smtp_session_timeout(&c->s);
+	take_out(c);
+	c->idle_at = c->total_at = clock_monotonic_ms() + CONN_LAST_WORDS;
+	return settle(c);
+}
+
+int smtp_conn_shutdown(struct smtp_conn *c)
+{
+	c->stopping = 1;
+	feed(c);
+	return settle(c);
+}
+
+int smtp_conn_stored(struct smtp_conn *c, struct smtp_job *job)
+{
+	c->busy = 0;
+	smtp_session_data_done(&c->s, job->rc, job->reply);
+	smtp_spool_reset(&c->spool);
+	take_out(c);
+	if (c->gone)
+		return -1;
+	return smtp_conn_ready(c, POLLIN);
+}
+
+void smtp_conn_free(struct smtp_conn *c)
+{
+	if (c->tls && !c->handshaking)
+		tls_conn_close(c->tls, 0);
+	free(c->tls);
+	smtp_session_free(&c->s);
+	smtp_spool_close(&c->spool);
+	buf_free(&c->in);
+	buf_free(&c->out);
+	close(c->fd);
+	free(c);
 }

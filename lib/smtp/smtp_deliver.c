@@ -17,7 +17,7 @@
 #define DELIVER_TRIES 3 /* renders of one message when its name is taken meanwhile */
 
 struct deliver {
-	const struct smtp_deliver_env *env;
+	struct smtp_deliver_env *env;
 	const struct ingest_request *req;
 	const struct mailbox *mb;
 	struct ingest_parsed p;
@@ -25,8 +25,6 @@ struct deliver {
 	uint32_t seq;
 	char stem[INGEST_ID_MAX];
 };
-
-static struct handoff_packet deliver_out, deliver_in; /* 64 KiB each: not on the stack */
 
 static int fail(struct ingest_result *res, enum ingest_status status, int err,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -54,14 +52,14 @@ static int wait_readable(int fd)
 	return r > 0 ? 0 : -1;
 }
 
-/* Sends deliver_out, then reads the answer of type want to the same sequence number, its
+/* Sends env->out, then reads the answer of type want to the same sequence number, its
  * status and text (a stem, a path or why not) and, for HANDOFF_DONE, its errno. */
 static int exchange(const struct deliver *d, uint32_t want, uint32_t *status, uint32_t *err,
 		    char *text, size_t cap)
 {
-	struct handoff_packet *in = &deliver_in;
+	struct handoff_packet *in = d->env->in;
 	*err = 0;
-	if (handoff_send(d->env->chan, &deliver_out) < 0 || wait_readable(d->env->chan) < 0)
+	if (handoff_send(d->env->chan, d->env->out) < 0 || wait_readable(d->env->chan) < 0)
 		return -1;
 	int got = handoff_recv(d->env->chan, in);
 	if (got == 0)
@@ -82,7 +80,7 @@ static int exchange(const struct deliver *d, uint32_t want, uint32_t *status, ui
 /* A field as long as the wire takes, cut at a character boundary. */
 static int put_field(struct handoff_packet *p, const char *s)
 {
-	static char cut[HANDOFF_FIELD_MAX + 1];
+	char cut[HANDOFF_FIELD_MAX + 1];
 	size_t n = s ? strlen(s) : 0;
 	if (n > HANDOFF_FIELD_MAX) {
 		n = HANDOFF_FIELD_MAX;
@@ -108,19 +106,19 @@ static int spool_file(const struct deliver *d, const struct buf *data, char name
 	return -1;
 }
 
-/* Sends deliver_out carrying a synced copy of data and reads the answer; a stand-in name
+/* Sends env->out carrying a synced copy of data and reads the answer; a stand-in name
  * is kept until the writer has answered (it links the file by then). */
 static int exchange_file(struct deliver *d, const struct buf *data, uint32_t want,
 			 uint32_t *status, uint32_t *err, char *text, size_t cap)
 {
 	char name[FDLINK_NAME_MAX], path[AIMX_PATH_MAX];
-	deliver_out.fd = spool_file(d, data, name);
-	if (deliver_out.fd < 0)
+	d->env->out->fd = spool_file(d, data, name);
+	if (d->env->out->fd < 0)
 		return -1;
 	int rc = exchange(d, want, status, err, text, cap);
 	int saved = errno;
-	close(deliver_out.fd);
-	deliver_out.fd = -1;
+	close(d->env->out->fd);
+	d->env->out->fd = -1;
 	if (name[0] && path_join(path, sizeof(path), d->env->spool, name) == 0)
 		unlink(path);
 	errno = saved;
@@ -131,10 +129,10 @@ static int claim(struct deliver *d, uint32_t *status)
 {
 	const char *mid = d->p.f.message_id ? d->p.f.message_id : "";
 	uint32_t err;
-	handoff_begin(&deliver_out, HANDOFF_CLAIM, d->seq);
-	if (handoff_put_str(&deliver_out, d->req->rcpt) < 0 || handoff_put_str(&deliver_out, d->mb->name) < 0 ||
-	    handoff_put_str(&deliver_out, d->p.stem_base) < 0 ||
-	    handoff_put_str(&deliver_out, strlen(mid) > HANDOFF_FIELD_MAX ? "" : mid) < 0) {
+	handoff_begin(d->env->out, HANDOFF_CLAIM, d->seq);
+	if (handoff_put_str(d->env->out, d->req->rcpt) < 0 || handoff_put_str(d->env->out, d->mb->name) < 0 ||
+	    handoff_put_str(d->env->out, d->p.stem_base) < 0 ||
+	    handoff_put_str(d->env->out, strlen(mid) > HANDOFF_FIELD_MAX ? "" : mid) < 0) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -151,8 +149,8 @@ static int send_attachments(struct deliver *d, uint32_t *status)
 	uint32_t err;
 	*status = HANDOFF_OK;
 	for (size_t k = 0; k < d->p.mime.nattachments && *status == HANDOFF_OK; k++) {
-		handoff_begin(&deliver_out, HANDOFF_FILE, d->seq);
-		if (handoff_put_str(&deliver_out, d->p.files[k].name) < 0 ||
+		handoff_begin(d->env->out, HANDOFF_FILE, d->seq);
+		if (handoff_put_str(d->env->out, d->p.files[k].name) < 0 ||
 		    exchange_file(d, d->p.files[k].data, HANDOFF_FILED, status, &err, d->res->error,
 				  sizeof(d->res->error)) < 0)
 			return -1;
@@ -166,10 +164,10 @@ static int commit(struct deliver *d, const struct buf *md, uint32_t *status, uin
 {
 	const struct inbound_fields *f = &d->p.f;
 	char text[AIMX_PATH_MAX];
-	handoff_begin(&deliver_out, HANDOFF_COMMIT, d->seq);
-	if (put_field(&deliver_out, d->p.trusted) < 0 || put_field(&deliver_out, f->from) < 0 ||
-	    put_field(&deliver_out, f->to) < 0 || put_field(&deliver_out, f->subject) < 0 ||
-	    put_field(&deliver_out, f->message_id) < 0 || put_field(&deliver_out, f->date) < 0) {
+	handoff_begin(d->env->out, HANDOFF_COMMIT, d->seq);
+	if (put_field(d->env->out, d->p.trusted) < 0 || put_field(d->env->out, f->from) < 0 ||
+	    put_field(d->env->out, f->to) < 0 || put_field(d->env->out, f->subject) < 0 ||
+	    put_field(d->env->out, f->message_id) < 0 || put_field(d->env->out, f->date) < 0) {
 		errno = ENOBUFS;
 		return -1;
 	}
@@ -213,13 +211,11 @@ static int store(struct deliver *d)
 	return fail(d->res, INGEST_FAILED, status == HANDOFF_FAILED ? (int)err : 0, "%s", why);
 }
 
-static uint32_t deliver_seq;
-
-int smtp_deliver(const struct smtp_deliver_env *env, const struct ingest_request *req,
+int smtp_deliver(struct smtp_deliver_env *env, const struct ingest_request *req,
 		 struct ingest_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	struct deliver d = {.env = env, .req = req, .res = res, .seq = ++deliver_seq};
+	struct deliver d = {.env = env, .req = req, .res = res, .seq = ++env->seq};
 	time_t now = req->now ? req->now : time(NULL);
 	if (route_recipient(req->cfg, req->rcpt, &d.mb) != ROUTE_OK)
 		return fail(res, INGEST_NO_ROUTE, 0, "no mailbox for recipient '%s'", req->rcpt);

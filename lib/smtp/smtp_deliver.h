@@ -8,15 +8,20 @@
 
 #define SMTP_DELIVER_REPLY_MS 120000 /* longest wait for the writer's answer */
 
+#include "store/handoff.h"
+
+/* One delivery thread's link to the writer: its own channel and packet buffers. */
 struct smtp_deliver_env {
-	int chan;          /* this worker's channel to the writer */
+	int chan;          /* this thread's channel to the writer */
 	const char *spool; /* the worker's own directory, on the data dir's filesystem */
+	struct handoff_packet *out, *in; /* 64 KiB each: allocated, not on a thread's stack */
+	uint32_t seq;      /* of the last request */
 };
 
 /* Stores req's message as ingest_message would, through the writer. res->mailbox, status,
  * id, path, error and sys_errno are set (not the fields: the writer fires the hooks). 0 when
  * stored or a duplicate, -1 otherwise. */
-int smtp_deliver(const struct smtp_deliver_env *env, const struct ingest_request *req,
+int smtp_deliver(struct smtp_deliver_env *env, const struct ingest_request *req,
 		 struct ingest_result *res);
 
 #endif

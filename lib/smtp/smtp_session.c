@@ -482,6 +482,10 @@ static void data_verdict(struct smtp_session *s, char answer[SMTP_REPLY_MAX])
 	struct smtp_envelope env = {s->helo, s->mail_from, s->rcpts, s->nrcpts, s->tls_active};
 	const char *msg = s->data.data ? s->data.data : "";
 	int rc = s->cb.data(s->cb.ctx, &env, msg, s->data.len, answer);
+	if (rc == SMTP_DATA_PENDING) {
+		s->state = SMTP_S_WAIT;
+		return;
+	}
 	if (!callback_reply_ok(answer))
 		snprintf(answer, SMTP_REPLY_MAX, "%s", rc == 0 ? R_OK : R_DATA_TEMPFAIL);
 	if (rc == 0)
@@ -492,8 +496,25 @@ static void data_finish(struct smtp_session *s)
 {
 	char answer[SMTP_REPLY_MAX] = "";
 	data_verdict(s, answer);
+	if (s->state == SMTP_S_WAIT)
+		return;
 	transaction_reset(s);
 	reply(s, "%s", answer);
+}
+
+void smtp_session_data_done(struct smtp_session *s, int rc, const char *answer)
+{
+	char line[SMTP_REPLY_MAX];
+	if (s->state != SMTP_S_WAIT)
+		return;
+	snprintf(line, sizeof(line), "%s", answer);
+	if (!callback_reply_ok(line))
+		snprintf(line, SMTP_REPLY_MAX, "%s", rc == 0 ? R_OK : R_DATA_TEMPFAIL);
+	if (rc == 0)
+		s->commands = 0;
+	s->state = SMTP_S_RCPT; /* any state after greeting: transaction_reset makes it GREETED */
+	transaction_reset(s);
+	reply(s, "%s", line);
 }
 
 /* DATA content up to and including the terminator; returns the bytes used. */
@@ -552,13 +573,16 @@ enum smtp_action smtp_session_feed(struct smtp_session *s, const char *data, siz
 {
 	enum smtp_action act = SMTP_CONTINUE;
 	size_t used = 0;
-	while (used < len && act == SMTP_CONTINUE && s->state != SMTP_S_CLOSED) {
+	while (used < len && act == SMTP_CONTINUE && s->state != SMTP_S_CLOSED &&
+	       s->state != SMTP_S_WAIT) {
 		if (s->state == SMTP_S_DATA)
 			used += data_feed(s, data + used, len - used);
 		else
 			used += line_feed(s, data + used, len - used, &act);
 	}
 	*consumed = used;
+	if (s->state == SMTP_S_WAIT)
+		return SMTP_PAUSE;
 	return s->state == SMTP_S_CLOSED ? SMTP_CLOSE : act;
 }
 

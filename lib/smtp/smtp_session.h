@@ -19,7 +19,11 @@ enum smtp_action {
 	SMTP_STARTTLS, /* flush `out` (the 220), discard all unread input, do the TLS handshake,
 			  then call smtp_session_tls_started() */
 	SMTP_CLOSE,    /* flush `out`, close the connection */
+	SMTP_PAUSE,    /* the data callback answered SMTP_DATA_PENDING: feed nothing more (the
+			  rest of the input stays the driver's) until smtp_session_data_done */
 };
+
+#define SMTP_DATA_PENDING 1 /* the data callback's "the answer comes later" */
 
 /* One finished transaction, handed to the data callback. */
 struct smtp_envelope {
@@ -38,7 +42,9 @@ struct smtp_callbacks {
 	int (*rcpt)(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX]);
 	/* End of DATA: store the message (exact received bytes, dot-unstuffed, CRLF line
 	 * endings as received; only the part after the last smtp_session_data_moved). Write the full reply line without CRLF into reply (e.g.
-	 * "250 OK message accepted"); return 0 if it was a 2xx, -1 otherwise. */
+	 * "250 OK message accepted"); return 0 if it was a 2xx, -1 otherwise, or
+	 * SMTP_DATA_PENDING to answer later through smtp_session_data_done (msg and env stay
+	 * valid until then). */
 	int (*data)(void *ctx, const struct smtp_envelope *env, const char *msg, size_t len,
 		    char reply[SMTP_REPLY_MAX]);
 };
@@ -50,7 +56,7 @@ struct smtp_limits {
 };
 
 enum smtp_state { SMTP_S_FRESH, SMTP_S_GREETED, SMTP_S_MAIL, SMTP_S_RCPT, SMTP_S_DATA,
-		  SMTP_S_CLOSED };
+		  SMTP_S_WAIT /* for the data callback's answer */, SMTP_S_CLOSED };
 
 struct smtp_session {
 	/* configuration, set by smtp_session_init */
@@ -97,6 +103,11 @@ void smtp_session_data_moved(struct smtp_session *s);
 /* The driver could not keep the message (err: ENOSPC, EIO...): the rest of DATA is read and
  * discarded, and the answer is 452. */
 void smtp_session_data_failed(struct smtp_session *s, int err);
+
+/* The answer to a message whose data callback said SMTP_DATA_PENDING: rc and answer as the
+ * callback would have given them. Queues the reply and ends the transaction; the driver
+ * then feeds the input it held back. */
+void smtp_session_data_done(struct smtp_session *s, int rc, const char *answer);
 
 /* After a successful handshake: back to "not greeted", envelope and buffers cleared. */
 void smtp_session_tls_started(struct smtp_session *s);

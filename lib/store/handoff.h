@@ -1,5 +1,6 @@
-/* handoff.h: the packets between a session worker and the privileged writer: one
- * SOCK_SEQPACKET packet each, typed, with length-prefixed fields and at most one fd. */
+/* handoff.h: the packets between a session worker and the privileged writer (and the
+ * master): one SOCK_SEQPACKET packet each, typed, with length-prefixed fields and at most
+ * one fd. */
 #ifndef AIMX_HANDOFF_H
 #define AIMX_HANDOFF_H
 
@@ -17,6 +18,9 @@ enum handoff_type {
 	HANDOFF_FILED,       /* writer -> worker: status, why not */
 	HANDOFF_COMMIT,      /* worker -> writer: the .md (its fd) and the hook fields: store it */
 	HANDOFF_DONE,        /* writer -> worker: status, errno, the stored path or why not */
+	HANDOFF_SESSION,     /* master -> worker: a client connection (its fd), id, peer address */
+	HANDOFF_ENDED,       /* worker -> master: the session with this id is over */
+	HANDOFF_RETIRE,      /* master -> worker: no more sessions come; leave after the last */
 };
 
 /* What the writer answers a claim or a commit with. */

@@ -120,8 +120,8 @@ def gone(pids, timeout):
                 with open(f"/proc/{p}/stat") as f:
                     if f.read().rsplit(")", 1)[1].split()[0] != "Z":
                         alive.append(p)
-            except FileNotFoundError:
-                pass
+            except OSError:
+                pass  # gone between the listing and the read
         if not alive:
             return True
         time.sleep(0.05)

@@ -18,12 +18,12 @@ def comm_of(pid):
         return f.read().strip()
 
 
-def session_pid(d):
-    """The one session worker of the master (its other child is the writer)."""
+def session_pids(d):
+    """The master's session workers (its other child is the writer); one of them serves."""
     with open(f"/proc/{d.proc.pid}/task/{d.proc.pid}/children") as f:
         kids = [int(p) for p in f.read().split() if comm_of(int(p)) == "aimx-smtp"]
-    assert len(kids) == 1, kids
-    return kids[0]
+    assert kids, "no session worker"
+    return kids
 
 
 def peak_kib(pid):
@@ -51,7 +51,7 @@ def test_hundred_megabytes_refused_at_the_cap(aimx):
             c.sock.sendall(line)
         c.sock.sendall(b".\r\n")
         assert c.reply().startswith(b"552 5.3.4"), "over the cap"
-        print(f"session peak RSS for a refused 100 MB message: {peak_kib(session_pid(d))} KiB")
+        print(f"session peak RSS for a refused 100 MB message: {max(peak_kib(p) for p in session_pids(d))} KiB")
         assert c.cmd("NOOP").startswith(b"250")  # the session goes on
         c.close()
         assert not os.path.isdir(d.inbox("alice")) or os.listdir(d.inbox("alice")) == []
@@ -70,7 +70,7 @@ def test_just_under_the_cap_is_stored_intact(aimx):
         data_phase(c)
         c.sock.sendall(msg + b".\r\n")
         assert c.reply().startswith(b"250"), "just under the cap"
-        print(f"session peak RSS for a stored {len(msg)} B message: {peak_kib(session_pid(d))} KiB")
+        print(f"session peak RSS for a stored {len(msg)} B message: {max(peak_kib(p) for p in session_pids(d))} KiB")
         c.close()
         [bundle] = os.listdir(d.inbox("alice"))
         fm = frontmatter(os.path.join(d.inbox("alice"), bundle, bundle + ".md"))[0]

@@ -104,13 +104,15 @@ def parent_of(pid):
 
 
 def children_of(pid):
-    """The children of pid but the master's long-lived writer (comm "aimx-writer")."""
+    """The children of pid but the master's long-lived writer and session workers (unless zombies)."""
     kids = []
     for entry in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{entry}/comm") as f:
-                writer = f.read().strip() == "aimx-writer"
-            if parent_of(int(entry)) == pid and not writer:
+                resident = f.read().strip() in ("aimx-writer", "aimx-smtp")
+            with open(f"/proc/{entry}/stat") as f:
+                resident = resident and f.read().rsplit(")", 1)[1].split()[0] != "Z"
+            if parent_of(int(entry)) == pid and not resident:
                 kids.append(int(entry))
         except (OSError, IndexError, ValueError):
             pass  # exited meanwhile

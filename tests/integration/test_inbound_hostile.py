@@ -153,13 +153,19 @@ def test_corpus_through_ingest(aimx, daemon, tmp_path):
     check_store(daemon.data)
 
 
-def test_disk_full_gives_452_and_leaves_nothing(daemon):
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", daemon.data],
+def test_disk_full_gives_452_and_leaves_nothing(aimx):
+    """The data dir is a 256 KiB tmpfs from the start (the workers' spool lives on it)."""
+    root = tempfile.mkdtemp(prefix="aimx-it-hostile-full-")
+    data = os.path.join(root, "data")
+    os.makedirs(data)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", data],
                        capture_output=True, text=True)
     if r.returncode != 0 and ("permission denied" in r.stderr.lower() or "not permitted" in r.stderr.lower()):
         pytest.skip(f"cannot mount a tmpfs here (EPERM: no CAP_SYS_ADMIN in this container): {r.stderr.strip()}")
     assert r.returncode == 0, r.stderr
+    daemon = None
     try:
+        daemon = Daemon(aimx, root)
         with smtplib.SMTP("127.0.0.1", daemon.port, timeout=60) as s:
             with pytest.raises(smtplib.SMTPDataError) as e:
                 s.sendmail("a@example.org", [f"alice@{DOMAIN}"], b"Subject: huge\r\n\r\n" + b"q" * 400000 + b"\r\n")
@@ -168,7 +174,10 @@ def test_disk_full_gives_452_and_leaves_nothing(daemon):
         send_raw(daemon, b"Subject: small\r\n\r\nfits\r\n")
         assert [frontmatter(p)[0]["subject"] for p in md_files(daemon)] == ["small"]
     finally:
-        subprocess.run(["umount", "-l", daemon.data], check=False)
+        if daemon and daemon.proc.poll() is None:
+            daemon.stop()
+        subprocess.run(["umount", "-l", data], check=False)
+        cleanup(root)
 
 
 def test_slow_clients_are_cut_and_their_slot_freed(aimx):

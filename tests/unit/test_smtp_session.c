@@ -670,8 +670,49 @@ static void test_fuzz(void)
 	CHECK(fuzz_smtp_session_one((const unsigned char *)"", 0) == 0);
 }
 
+static int pending_rcpt(void *ctx, const char *addr, char reply[SMTP_REPLY_MAX])
+{
+	(void)ctx;
+	(void)addr;
+	(void)reply;
+	return 0;
+}
+
+static int pending_data(void *ctx, const struct smtp_envelope *env, const char *msg,
+			size_t len, char reply[SMTP_REPLY_MAX])
+{
+	int *calls = ctx;
+	(*calls)++;
+	(void)reply;
+	return env->nrcpts == 1 && len == 3 && memcmp(msg, "x\r\n", 3) == 0 ? SMTP_DATA_PENDING : -1;
+}
+
+/* The answer comes later: the engine stops at the terminator, keeps the pipelined rest for
+ * the driver, and answers only when told (an event-loop driver's path). */
+static void test_data_pending(void)
+{
+	struct smtp_session s;
+	int calls = 0;
+	struct smtp_callbacks cb = {&calls, pending_rcpt, pending_data};
+	static const char in[] = ENVELOPE "x\r\n.\r\nQUIT\r\n";
+	CHECK(smtp_session_init(&s, DOMAIN, 1, NULL, &cb) == 0);
+	size_t used = 0;
+	CHECK(smtp_session_feed(&s, in, strlen(in), &used) == SMTP_PAUSE);
+	CHECK(used == strlen(in) - strlen("QUIT\r\n") && calls == 1 && s.state == SMTP_S_WAIT);
+	buf_reset(&s.out);
+	CHECK(smtp_session_feed(&s, in + used, strlen(in) - used, &used) == SMTP_PAUSE && used == 0);
+	CHECK(s.out.len == 0); /* nothing said before the answer */
+	smtp_session_data_done(&s, -1, "452 4.3.1 Insufficient system storage");
+	CHECK(s.out.len && strncmp(s.out.data, "452 4.3.1", 9) == 0 && s.state == SMTP_S_GREETED);
+	buf_reset(&s.out);
+	CHECK(smtp_session_feed(&s, "QUIT\r\n", 6, &used) == SMTP_CLOSE);
+	CHECK(s.out.len && strncmp(s.out.data, "221", 3) == 0);
+	smtp_session_free(&s);
+}
+
 void suite_smtp_session(void)
 {
+	test_data_pending();
 	test_greeting_and_helo();
 	test_mail();
 	test_rcpt();

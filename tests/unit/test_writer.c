@@ -155,7 +155,8 @@ static int wt_commit(int chan, int fd, char path[WT_PATH])
 static void test_worker_path(struct wt *t)
 {
 	int chan = wt_channel(t);
-	struct smtp_deliver_env env = {chan, t->spool};
+	static struct handoff_packet pk[2];
+	struct smtp_deliver_env env = {chan, t->spool, &pk[0], &pk[1], 0};
 	struct ingest_request req = {&t->w.cfg, NULL, "alice@test.com", "s@example.com",
 				     "192.0.2.1", wt_msg, strlen(wt_msg), 1735732801, NULL};
 	struct ingest_result res;
