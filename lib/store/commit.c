@@ -13,6 +13,7 @@
 
 #include "base/fdlink.h"
 #include "base/fileio.h"
+#include "base/log.h"
 #include "base/owner.h"
 #include "base/path_join.h"
 #include "base/utf8.h"
@@ -49,6 +50,7 @@ void commit_store_reset(struct commit_store *cs, const struct config *cfg)
 	for (size_t k = 0; k < cs->nboxes; k++) {
 		close(cs->boxes[k].dirfd);
 		close(cs->boxes[k].lockfd);
+		dedup_index_free(&cs->boxes[k].dedup);
 	}
 	cs->nboxes = 0;
 	commit_store_init(cs, cfg, cs->data_dir, cs->worker_uid);
@@ -77,7 +79,8 @@ static int box_open(struct commit_store *cs, const struct mailbox *mb, struct co
 	if (b->dirfd < 0)
 		return -1;
 	b->lockfd = mailbox_dir_lock_open(cs->data_dir, mb->name);
-	if (b->lockfd < 0 || fstat(b->dirfd, &st) < 0) {
+	if (b->lockfd < 0 || fstat(b->dirfd, &st) < 0 ||
+	    dedup_index_open(&b->dedup, cs->data_dir, mb->name) < 0) {
 		int saved = errno;
 		close(b->dirfd);
 		if (b->lockfd >= 0)
@@ -119,6 +122,7 @@ static struct commit_box *box_get(struct commit_store *cs, const struct mailbox 
 			return NULL;
 		close(b->dirfd);
 		close(b->lockfd);
+		dedup_index_free(&b->dedup);
 		return box_open(cs, mb, b) == 0 ? b : NULL;
 	}
 	struct commit_box *grown = realloc(cs->boxes, (cs->nboxes + 1) * sizeof(*grown));
@@ -199,7 +203,7 @@ int commit_claim(struct commit_store *cs, struct commit_claim *c, const char *rc
 	struct commit_box *b = box_get(cs, mb);
 	if (!b)
 		return failed(err, "open the folder", mailbox);
-	if (message_id[0] && dedup_seen(cs->data_dir, mb->name, message_id, now))
+	if (dedup_index_seen(&b->dedup, message_id, now))
 		return HANDOFF_DUPLICATE;
 	if (pick_stem(b, stem_base, c->stem, held, held_ctx) < 0)
 		return failed(err, "name the message", b->dir);
@@ -371,8 +375,10 @@ void commit_unlink(const struct commit_claim *c, const char *path)
 
 void commit_record(struct commit_store *cs, const struct commit_claim *c, time_t now)
 {
-	if (c->message_id && c->message_id[0])
-		dedup_record(cs->data_dir, c->mailbox, c->message_id, now);
+	struct commit_box *b = c->message_id && c->message_id[0] ? box_named(cs, c->mailbox) : NULL;
+	if (b && dedup_index_record(&b->dedup, c->message_id, now) < 0)
+		log_event(LOG_WARN, "dedup_record_failed", "mailbox", c->mailbox, "error",
+			  strerror(errno), NULL);
 }
 
 void commit_abandon(struct commit_store *cs, struct commit_claim *c)

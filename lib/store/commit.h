@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/paths.h"
 #include "conf/config.h"
+#include "store/dedup.h"
 #include "store/ingest.h"
 
 #define COMMIT_NAME_MAX 256  /* a mailbox name, NUL included */
@@ -29,6 +30,7 @@ struct commit_box {
 	uid_t uid; /* the owner, (uid_t)-1 when not root */
 	gid_t gid;
 	int dirty; /* linked into since its last fsync */
+	struct dedup_index dedup; /* its Message-IDs (loaded with the folder) */
 };
 
 struct commit_store {
