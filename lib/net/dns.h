@@ -15,6 +15,7 @@
 enum dns_type {
 	DNS_T_A = 1,
 	DNS_T_CNAME = 5,
+	DNS_T_SOA = 6, /* read only in negative answers, for their TTL */
 	DNS_T_PTR = 12,
 	DNS_T_MX = 15,
 	DNS_T_TXT = 16,
@@ -44,6 +45,7 @@ struct dns_result {
 	enum dns_status status;
 	size_t n;
 	struct dns_record *rr; /* n records of the asked type (CNAME chains followed) */
+	uint32_t negative_ttl; /* NXDOMAIN / NODATA: how long it may be cached (RFC 2308), 0: not */
 };
 
 void dns_result_free(struct dns_result *r);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "net/dns_cache.h"
 #include "base/buf.h"
 #include "base/fileio.h"
 
@@ -257,6 +258,8 @@ int dns_query(struct dns_resolver *r, const char *name, uint16_t type, struct dn
 {
 	unsigned char q[DNS_QUERY_MAX];
 	size_t qlen;
+	if (dns_cache_get(name, type, out))
+		return out->status == DNS_OK ? 0 : -1;
 	uint16_t id = random_id();
 	if (dns_build_query(name, type, id, q, sizeof(q), &qlen) < 0)
 		return fail_with(out, DNS_BADNAME);
@@ -274,8 +277,10 @@ int dns_query(struct dns_resolver *r, const char *name, uint16_t type, struct dn
 					continue;
 				}
 			}
-			if (out->status != DNS_TEMPFAIL)
+			if (out->status != DNS_TEMPFAIL) {
+				dns_cache_put(name, type, out);
 				return out->status == DNS_OK ? 0 : -1;
+			}
 			dns_result_free(out);
 		}
 	}

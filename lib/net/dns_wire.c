@@ -273,6 +273,24 @@ static int collect(const unsigned char *pkt, size_t len, size_t pos, unsigned an
 	return 0;
 }
 
+/* RFC 2308 5: a negative answer lives min(SOA TTL, SOA MINIMUM) of the SOA in the authority
+ * section; without one it is not to be cached (0). pos is the start of the answer section. */
+static uint32_t negative_ttl(const unsigned char *pkt, size_t len, size_t pos)
+{
+	unsigned counts = get16(pkt + 6) + get16(pkt + 8); /* answers, then authority */
+	unsigned answers = get16(pkt + 6);
+	for (unsigned k = 0; k < counts; k++) {
+		struct raw_rr rr;
+		if (read_rr(pkt, len, &pos, &rr) < 0)
+			return 0;
+		if (k < answers || rr.type != DNS_T_SOA || rr.rdlen < 22)
+			continue;
+		uint32_t minimum = get32(pkt + rr.rdata + rr.rdlen - 4);
+		return rr.ttl < minimum ? rr.ttl : minimum;
+	}
+	return 0;
+}
+
 int dns_parse_answer(const unsigned char *pkt, size_t len, uint16_t id, const char *name,
 		     uint16_t type, int *truncated, struct dns_result *out)
 {
@@ -288,6 +306,7 @@ int dns_parse_answer(const unsigned char *pkt, size_t len, uint16_t id, const ch
 	unsigned rcode = pkt[3] & 0x0F;
 	if (rcode == 3) {
 		out->status = DNS_NXDOMAIN;
+		out->negative_ttl = negative_ttl(pkt, len, pos);
 		return 0;
 	}
 	if (rcode != 0)
@@ -301,5 +320,7 @@ int dns_parse_answer(const unsigned char *pkt, size_t len, uint16_t id, const ch
 		return -1;
 	}
 	out->status = out->n ? DNS_OK : DNS_NODATA;
+	if (!out->n)
+		out->negative_ttl = negative_ttl(pkt, len, pos);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "conf/config_limits.h"
 #include "net/dns.h"
+#include "net/dns_cache.h"
 #include "smtp/smtp_worker.h"
 #include "store/handoff.h"
 
@@ -51,7 +52,7 @@ __attribute__((noreturn)) static void worker_child(const struct workers_env *env
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGHUP, SIG_IGN);
 	if (sigprocmask(SIG_SETMASK, &term, NULL) < 0 || privdrop_keep_fds(fds, n) < 0 ||
-	    prctl(PR_SET_NAME, WORKERS_NAME) < 0 || dns_resolver_preload() < 0 ||
+	    prctl(PR_SET_NAME, WORKERS_NAME) < 0 || dns_resolver_preload() < 0 || dns_cache_enable() < 0 ||
 	    privdrop_enter(env->spool, env->ids, err) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
 		log_event(LOG_ERROR, "worker.jail_failed", "error", err[0] ? err : strerror(errno),
 			  NULL);

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "net/dns.h"
+#include "net/dns_cache.h"
 #include "unit.h"
 
 #define ID 0x1234
@@ -472,8 +474,61 @@ static void test_resolver_init(void)
 	unsetenv("AIMX_RESOLV_CONF");
 }
 
+/* RFC 2308: a negative answer's TTL is min(SOA TTL, SOA MINIMUM); without a SOA, 0. */
+static void test_negative_ttl(void)
+{
+	unsigned char p[512], soa[22] = {0}; /* root MNAME and RNAME, then five counters */
+	struct dns_result r;
+	int tc;
+	for (int k = 0; k < 2; k++) {
+		unsigned minimum = k ? 3600 : 60;
+		soa[20] = (unsigned char)(minimum >> 8);
+		soa[21] = (unsigned char)minimum;
+		size_t n = header(p, 0x81, k ? 0x80 : 0x83, 0, DNS_T_A); /* NXDOMAIN, then NODATA */
+		p[9] = 1; /* one authority record */
+		n = rr(p, n, DNS_T_SOA, soa, sizeof(soa));
+		CHECK(parse(p, n, DNS_T_A, &r, &tc) == 0);
+		CHECK(r.status == (k ? DNS_NODATA : DNS_NXDOMAIN));
+		CHECK(r.negative_ttl == (k ? 256u : 60u)); /* the record's TTL is 256 */
+		dns_result_free(&r);
+	}
+	size_t n = header(p, 0x81, 0x83, 0, DNS_T_A);
+	CHECK(parse(p, n, DNS_T_A, &r, &tc) == 0 && r.negative_ttl == 0);
+	dns_result_free(&r);
+}
+
+/* The workers' cache: hits by name (any case, trailing dot) and type, copies, lifetimes. */
+static void test_cache(void)
+{
+	struct dns_record rec = {.type = DNS_T_TXT, .ttl = 1, .text = "v=spf1 -all",
+				 .text_len = 11};
+	struct dns_result ok = {DNS_OK, 1, &rec, 0}, got;
+	struct dns_result nx = {DNS_NXDOMAIN, 0, NULL, 300}, tmp = {DNS_TEMPFAIL, 0, NULL, 300};
+	struct dns_result nx_nosoa = {DNS_NXDOMAIN, 0, NULL, 0};
+	CHECK(!dns_cache_get("spf.test", DNS_T_TXT, &got)); /* off until enabled */
+	dns_cache_put("spf.test", DNS_T_TXT, &ok);
+	CHECK(dns_cache_enable() == 0);
+	CHECK(!dns_cache_get("spf.test", DNS_T_TXT, &got));
+	dns_cache_put("spf.test", DNS_T_TXT, &ok);
+	dns_cache_put("gone.test", DNS_T_A, &nx);
+	dns_cache_put("flaky.test", DNS_T_A, &tmp);
+	dns_cache_put("nosoa.test", DNS_T_A, &nx_nosoa);
+	CHECK(dns_cache_get("SPF.Test.", DNS_T_TXT, &got) && got.status == DNS_OK && got.n == 1 &&
+	      got.rr[0].text != rec.text && strcmp(got.rr[0].text, "v=spf1 -all") == 0);
+	dns_result_free(&got);
+	CHECK(!dns_cache_get("spf.test", DNS_T_A, &got));
+	CHECK(dns_cache_get("gone.test", DNS_T_A, &got) && got.status == DNS_NXDOMAIN);
+	CHECK(!dns_cache_get("flaky.test", DNS_T_A, &got));  /* temporary failures: never */
+	CHECK(!dns_cache_get("nosoa.test", DNS_T_A, &got));  /* no SOA: not cached */
+	usleep(1100 * 1000);
+	CHECK(!dns_cache_get("spf.test", DNS_T_TXT, &got));  /* its TTL of 1 s is over */
+	CHECK(dns_cache_get("gone.test", DNS_T_A, &got));
+}
+
 void suite_dns(void)
 {
+	test_negative_ttl();
+	test_cache();
 	test_build();
 	test_addresses();
 	test_txt();
