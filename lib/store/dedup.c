@@ -164,9 +164,12 @@ int dedup_index_seen(struct dedup_index *ix, const char *message_id, time_t now)
 
 static int format_line(char out[DEDUP_LINE_MAX], const unsigned char *d, int64_t t)
 {
+	static const char hex[] = "0123456789abcdef";
 	int n = snprintf(out, DEDUP_LINE_MAX, "%lld ", (long long)t);
-	for (int i = 0; i < DEDUP_HEX / 2; i++)
-		n += snprintf(out + n, DEDUP_LINE_MAX - (size_t)n, "%02x", d[i]);
+	for (int i = 0; i < DEDUP_HEX / 2; i++) {
+		out[n++] = hex[d[i] >> 4];
+		out[n++] = hex[d[i] & 15];
+	}
 	out[n++] = '\n';
 	return n;
 }
@@ -175,13 +178,13 @@ static int format_line(char out[DEDUP_LINE_MAX], const unsigned char *d, int64_t
  * replaces the old one (keys stand in for the digests: their first 8 bytes, the rest 0). */
 static void compact(struct dedup_index *ix, time_t now)
 {
+	ix->compacted_at = now; /* before the copy: live replaces ix, and failures count too */
 	struct dedup_index live = *ix;
 	struct buf text = BUF_INIT;
 	char line[DEDUP_LINE_MAX];
 	live.keys = calloc(ix->cap, sizeof(*live.keys));
 	live.times = calloc(ix->cap, sizeof(*live.times));
 	live.used = 0;
-	ix->compacted_at = now;
 	if (!live.keys || !live.times) {
 		free(live.keys);
 		free(live.times);

@@ -17,6 +17,12 @@ static long long log_size(const struct dedup_index *ix)
 	return stat(ix->path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
+static long long log_inode(const struct dedup_index *ix)
+{
+	struct stat st;
+	return stat(ix->path, &st) == 0 ? (long long)st.st_ino : -1;
+}
+
 static void test_seen_and_ttl(const char *data)
 {
 	struct dedup_index ix;
@@ -48,10 +54,15 @@ static void test_compaction(const char *data)
 	struct dedup_index ix;
 	char id[64];
 	CHECK(dedup_index_open(&ix, data, "bulk") == 0);
+	long long inode = -1;
 	for (int k = 0; k < 5000; k++) {
 		snprintf(id, sizeof(id), "old-%d@x", k);
 		CHECK(dedup_index_record(&ix, id, T0) == 0 || !"recorded");
+		if (k == 4500)
+			inode = log_inode(&ix);
 	}
+	/* the rewrite past line 4096 was the hour's one: later lines were appended in place */
+	CHECK(inode > 0 && log_inode(&ix) == inode);
 	long long before = log_size(&ix);
 	CHECK(dedup_index_record(&ix, "new@x", T0 + DEDUP_TTL_SECONDS + 1) == 0);
 	CHECK(log_size(&ix) < before / 100); /* the 5000 expired lines are gone */
