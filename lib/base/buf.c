@@ -6,6 +6,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf_cache.h"
+
+static void release(char *p, size_t cap)
+{
+	if (!buf_cache_give(p, cap))
+		free(p);
+}
+
+/* Moves the contents into a kept block of at least need bytes; 0 if there is none. */
+static int buf_take_cached(struct buf *b, size_t need)
+{
+	size_t cap;
+	char *p = buf_cache_take(need, &cap);
+	if (!p)
+		return 0;
+	if (b->data)
+		memcpy(p, b->data, b->len + 1);
+	else
+		p[0] = '\0';
+	release(b->data, b->cap);
+	b->data = p;
+	b->cap = cap;
+	return 1;
+}
+
 int buf_reserve(struct buf *b, size_t extra)
 {
 	if (extra > (size_t)-1 - b->len - 1) {
@@ -22,6 +47,8 @@ int buf_reserve(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
+	if (cap >= BUF_CACHE_MIN && buf_take_cached(b, need))
+		return 0;
 	char *p = realloc(b->data, cap);
 	if (!p)
 		return -1;
@@ -86,7 +113,7 @@ void buf_reset(struct buf *b)
 
 void buf_free(struct buf *b)
 {
-	free(b->data);
+	release(b->data, b->cap);
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;

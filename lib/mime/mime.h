@@ -26,6 +26,7 @@ struct mime_message {
 	struct mime_header *headers; /* top-level header fields, in order */
 	size_t nheaders;
 	char *body;         /* the chosen text body as UTF-8 ("" when none), see mime_parse */
+	size_t body_cap;    /* bytes allocated to body */
 	int body_from_html; /* the body was derived from text/html */
 	struct mime_attachment *attachments; /* every non-body leaf, in MIME order */
 	size_t nattachments;

@@ -96,6 +96,12 @@ static size_t part_end(const char *s, size_t start, size_t at)
 	return at;
 }
 
+/* 7bit, 8bit, binary and anything unknown: the bytes are used as they are. */
+static int transfer_identity(const char *encoding)
+{
+	return strcmp(encoding, "base64") != 0 && strcmp(encoding, "quoted-printable") != 0;
+}
+
 static int transfer_decode(const char *encoding, const char *in, size_t len, struct buf *out,
                            int *malformed)
 {
@@ -378,17 +384,25 @@ static int body_finish(struct walker *w)
 	struct buf *result = &text;
 	int rc = 0;
 	if (b->have) {
-		rc = transfer_decode(b->encoding, b->data, b->len, &raw, &w->out->malformed);
+		const char *in = b->data;
+		size_t n = b->len;
+		if (!transfer_identity(b->encoding)) {
+			rc = transfer_decode(b->encoding, b->data, b->len, &raw, &w->out->malformed);
+			in = raw.data;
+			n = raw.len;
+		}
 		if (rc == 0)
-			rc = mime_charset_to_utf8(b->charset, raw.data, raw.len, &text);
+			rc = mime_charset_to_utf8(b->charset, in, n, &text);
 		if (rc == 0 && b->html) {
 			rc = mime_html_to_text(text.data, text.len, &md);
 			result = &md;
 		}
 		w->out->body_from_html = b->html;
 	}
-	if (rc == 0 && nul_replace(result) == 0)
+	if (rc == 0 && nul_replace(result) == 0) {
+		w->out->body_cap = result->cap;
 		w->out->body = buf_steal(result);
+	}
 	buf_free(&raw);
 	buf_free(&text);
 	buf_free(&md);
@@ -439,6 +453,7 @@ void mime_message_free(struct mime_message *m)
 	}
 	free(m->headers);
 	free(m->attachments);
-	free(m->body);
+	struct buf body = {m->body, 0, m->body_cap, 0}; /* to the buffer cache, if it is on */
+	buf_free(&body);
 	memset(m, 0, sizeof(*m));
 }

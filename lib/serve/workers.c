@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/buf_cache.h"
 #include "base/log.h"
 #include "conf/config_limits.h"
 #include "net/dns.h"
@@ -51,6 +52,7 @@ __attribute__((noreturn)) static void worker_child(const struct workers_env *env
 	sigaddset(&term, SIGINT);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGHUP, SIG_IGN);
+	buf_cache_enable();
 	if (sigprocmask(SIG_SETMASK, &term, NULL) < 0 || privdrop_keep_fds(fds, n) < 0 ||
 	    prctl(PR_SET_NAME, WORKERS_NAME) < 0 || dns_resolver_preload() < 0 || dns_cache_enable() < 0 ||
 	    privdrop_enter(env->spool, env->ids, err) < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0) {
