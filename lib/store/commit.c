@@ -93,6 +93,8 @@ static int box_open(struct commit_store *cs, const struct mailbox *mb, struct co
 	b->uid = ids.uid;
 	b->gid = ids.gid;
 	b->dirty = 0;
+	b->burst_base[0] = '\0';
+	b->burst_n = 0;
 	return 0;
 }
 
@@ -181,8 +183,11 @@ static int pick_stem(struct commit_box *b, const char *base, char stem[COMMIT_ST
 	struct held_adapter a = {held, held_ctx, b->name};
 	struct store_target t = {b->dir, b->uid, b->gid, held_in_writer, &a};
 	char picked[COMMIT_STEM_MAX]; /* not stem itself: a claim being renamed holds that */
-	if (store_pick_stem(&t, base, picked, sizeof(picked)) < 0)
+	unsigned n = strcmp(b->burst_base, base) == 0 ? b->burst_n : 0;
+	if (store_pick_stem_after(&t, base, &n, picked, sizeof(picked)) < 0)
 		return -1;
+	snprintf(b->burst_base, sizeof(b->burst_base), "%s", base);
+	b->burst_n = n;
 	memcpy(stem, picked, sizeof(picked));
 	return 0;
 }

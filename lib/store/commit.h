@@ -31,6 +31,8 @@ struct commit_box {
 	gid_t gid;
 	int dirty; /* linked into since its last fsync */
 	struct dedup_index dedup; /* its Message-IDs (loaded with the folder) */
+	char burst_base[COMMIT_STEM_MAX]; /* the base of the last stem picked, and its suffix */
+	unsigned burst_n;
 };
 
 struct commit_store {

@@ -58,9 +58,11 @@ static int stem_taken(const struct store_target *t, char *stem, size_t stemsz, c
 }
 
 /* base, then base-2, base-3, ...: doubling then bisecting keeps a burst of same-second,
- * same-subject messages at O(log n) probes each instead of O(n). */
-int store_pick_stem(const struct store_target *t, const char *base, char *stem, size_t stemsz)
+ * same-subject messages at O(log n) probes each instead of O(n). *n: the suffix picked. */
+static int pick(const struct store_target *t, const char *base, char *stem, size_t stemsz,
+		unsigned *n)
 {
+	*n = 1;
 	int taken = stem_taken(t, stem, stemsz, base, 1);
 	if (taken <= 0)
 		return taken;
@@ -84,7 +86,29 @@ int store_pick_stem(const struct store_target *t, const char *base, char *stem, 
 		else
 			hi = mid;
 	}
+	*n = hi;
 	return format_stem(stem, stemsz, base, hi);
+}
+
+int store_pick_stem(const struct store_target *t, const char *base, char *stem, size_t stemsz)
+{
+	unsigned n;
+	return pick(t, base, stem, stemsz, &n);
+}
+
+int store_pick_stem_after(const struct store_target *t, const char *base, unsigned *n,
+			  char *stem, size_t stemsz)
+{
+	if (*n >= 1 && *n < 1u << 24) {
+		int taken = stem_taken(t, stem, stemsz, base, *n + 1);
+		if (taken < 0)
+			return -1;
+		if (!taken) {
+			++*n;
+			return 0;
+		}
+	}
+	return pick(t, base, stem, stemsz, n);
 }
 
 int store_reserve(const struct store_target *t, const char *stem)

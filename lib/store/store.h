@@ -26,6 +26,12 @@ struct store_target {
  * the mailbox lock. 0, or -1 with errno. */
 int store_pick_stem(const struct store_target *t, const char *base, char *stem, size_t stemsz);
 
+/* The same for a burst of one base (same second, same subject): *n is the suffix picked for
+ * base last time (0: none), and the next one is tried first, one probe instead of
+ * O(log n); *n is set to the suffix picked. */
+int store_pick_stem_after(const struct store_target *t, const char *base, unsigned *n,
+			  char *stem, size_t stemsz);
+
 /* Hold a picked stem while the message is written outside the mailbox lock: a
  * ".<stem>.reserved" file holding the writer's pid, which store_pick_stem treats as taken
  * and store_sweep removes once that pid is gone. 0, or -1 with errno. */

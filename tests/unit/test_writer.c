@@ -240,6 +240,32 @@ static void test_restem(struct wt *t)
 	close(chan);
 }
 
+/* Same-second, same-subject messages are named base, base-2, base-3, ... in order, and a
+ * name taken by hand in the middle of the burst is stepped over. */
+static void test_burst(struct wt *t)
+{
+	static const char base[] = "2025-01-01-000000-burst";
+	int chan = wt_channel(t), in_order = 1;
+	char stem[256], want[256], path[WT_PATH], taken[WT_PATH + 300];
+	for (int k = 1; k <= 40; k++) {
+		int fd = wt_file(t, "b");
+		snprintf(want, sizeof(want), k == 1 ? "%s" : "%s-%d", base, k);
+		in_order &= wt_claim(chan, "bob@test.com", "bob", base, stem) == HANDOFF_OK &&
+			    strcmp(stem, want) == 0 && wt_commit(chan, fd, path) == HANDOFF_OK;
+		close(fd);
+	}
+	CHECK(in_order);
+	snprintf(taken, sizeof(taken), "%s/inbox/bob/%s-41.md", t->w.data_dir, base);
+	CHECK(fileio_write_atomic(taken, "x", 1, 0600, (uid_t)-1, 0) == 0);
+	int fd = wt_file(t, "b");
+	CHECK(wt_claim(chan, "bob@test.com", "bob", base, stem) == HANDOFF_OK);
+	snprintf(want, sizeof(want), "%s-42", base);
+	CHECK_STR(stem, want);
+	CHECK(wt_commit(chan, fd, path) == HANDOFF_OK);
+	close(fd);
+	close(chan);
+}
+
 void suite_writer(void)
 {
 	struct wt t;
@@ -250,5 +276,6 @@ void suite_writer(void)
 	test_worker_path(&t);
 	test_forgeries(&t);
 	test_restem(&t);
+	test_burst(&t);
 	CHECK(wt_stop(&t) == 0);
 }
