@@ -4,9 +4,9 @@
 
 #include <stddef.h>
 
-#define BUF_CACHE_MIN   (16u * 1024)   /* smaller blocks stay with malloc */
+#define BUF_CACHE_MIN   (4u * 1024)   /* smaller blocks stay with malloc */
 #define BUF_CACHE_BLOCK (1024u * 1024) /* larger blocks are never kept */
-#define BUF_CACHE_SLOTS 8
+#define BUF_CACHE_SLOTS 32
 #define BUF_CACHE_BYTES (2u * 1024 * 1024) /* at most this much kept at once */
 
 /* From now on this process keeps freed blocks of BUF_CACHE_MIN..BUF_CACHE_BLOCK bytes

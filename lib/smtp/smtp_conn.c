@@ -17,6 +17,8 @@
 #include "store/route.h"
 
 #define CONN_READ_BUF   65536
+#define CONN_SPARES     16   /* freed connections kept for the next ones */
+#define CONN_SPARE_BUF  4096 /* with their buffers up to this size */
 #define CONN_LAST_WORDS 5000 /* ms a timed-out client gets to take its 421 */
 
 struct smtp_conn {
@@ -103,12 +105,48 @@ static int on_data(void *ctx, const struct smtp_envelope *env, const char *tail,
 	return SMTP_DATA_PENDING;
 }
 
+/* Connections come and go once a message each: the last CONN_SPARES are kept, with their
+ * read and reply buffers, instead of going back to malloc (which would unmap their pages
+ * and map them again for the next). Only the worker's loop opens and frees. */
+static struct smtp_conn *conn_spares[CONN_SPARES];
+static size_t conn_nspares;
+
+static struct smtp_conn *conn_alloc(void)
+{
+	if (!conn_nspares)
+		return calloc(1, sizeof(struct smtp_conn));
+	struct smtp_conn *c = conn_spares[--conn_nspares];
+	struct buf in = c->in, out = c->out;
+	memset(c, 0, sizeof(*c));
+	buf_reset(&in);
+	buf_reset(&out);
+	c->in = in;
+	c->out = out;
+	return c;
+}
+
+static void conn_release(struct smtp_conn *c)
+{
+	if (c->in.cap > CONN_SPARE_BUF)
+		buf_free(&c->in);
+	if (c->out.cap > CONN_SPARE_BUF)
+		buf_free(&c->out);
+	if (conn_nspares < CONN_SPARES) {
+		conn_spares[conn_nspares++] = c;
+		return;
+	}
+	buf_free(&c->in);
+	buf_free(&c->out);
+	free(c);
+}
+
 struct smtp_conn *smtp_conn_open(const struct smtp_conn_env *env, int fd, const char *peer_ip)
 {
-	struct smtp_conn *c = calloc(1, sizeof(*c));
+	struct smtp_conn *c = conn_alloc();
 	int fl = fcntl(fd, F_GETFL);
 	if (!c || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		free(c);
+		if (c)
+			conn_release(c);
 		close(fd);
 		return NULL;
 	}
@@ -118,8 +156,6 @@ struct smtp_conn *smtp_conn_open(const struct smtp_conn_env *env, int fd, const 
 	c->env = env;
 	c->fd = fd;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer_ip);
-	c->in = (struct buf)BUF_INIT;
-	c->out = (struct buf)BUF_INIT;
 	int64_t now = clock_monotonic_ms();
 	c->idle_at = now + idle_ms(c);
 	c->total_at = now + total * 1000;
@@ -129,7 +165,7 @@ struct smtp_conn *smtp_conn_open(const struct smtp_conn_env *env, int fd, const 
 	smtp_spool_init(&c->spool, env->spool);
 	if (smtp_session_init(&c->s, env->cfg->domain, env->tls != NULL, &limits, &cb) < 0) {
 		close(fd);
-		free(c);
+		conn_release(c);
 		return NULL;
 	}
 	take_out(c);
@@ -340,8 +376,6 @@ void smtp_conn_free(struct smtp_conn *c)
 	free(c->tls);
 	smtp_session_free(&c->s);
 	smtp_spool_close(&c->spool);
-	buf_free(&c->in);
-	buf_free(&c->out);
 	close(c->fd);
-	free(c);
+	conn_release(c);
 }
