@@ -14,7 +14,7 @@ import time
 
 from dns_fixture import DnsServer
 
-USERS = ("aimxit-alice", "aimxit-bob", "aimx-catchall")
+USERS = ("aimxit-alice", "aimxit-bob", "aimx-catchall", "aimx-smtpd")  # as setup leaves them
 DOMAIN = "it.test"
 
 

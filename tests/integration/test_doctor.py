@@ -327,6 +327,17 @@ def test_missing_catchall_user_and_legacy_hook_user(install):
     assert "Error: aimx doctor found failing checks" in r.stderr
 
 
+def test_missing_worker_user_is_a_warning(install):
+    r = doctor(install, prefix=with_passwd(
+        install, lambda lines: [l for l in lines if not l.startswith("aimx-smtpd:")]))
+    finding(r.stdout, "WARN", "system user 'aimx-smtpd' is missing: SMTP sessions run as "
+            "'nobody' instead, shared with other services",
+            "create it (`sudo aimx setup`, or `sudo useradd --system --no-create-home "
+            "--home-dir /nonexistent --shell /usr/sbin/nologin --user-group aimx-smtpd`), "
+            "then restart aimx")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_non_root_cannot_read_the_config(install):
     r = run(as_user("aimxit-alice", [install.aimx, "doctor"]), env=install.doctor_env)
     assert r.returncode == 1

@@ -5,11 +5,11 @@ Read from /proc, as an operator would check it."""
 
 import os
 import pwd
-import subprocess
 import time
 
 import pytest
 
+from daemon_fixture import ensure_users
 from inbound_helpers import Smtp, running_daemon
 
 WORKER_USER = "aimx-smtpd"
@@ -56,11 +56,7 @@ def socket_inodes(pid):
 def worker_user():
     if os.geteuid() != 0:
         pytest.skip("privilege separation is a root daemon's: run the suite as root")
-    try:
-        pwd.getpwnam(WORKER_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--user-group", "--shell",
-                        "/usr/sbin/nologin", WORKER_USER], check=True)
+    ensure_users()
     return pwd.getpwnam(WORKER_USER)
 
 

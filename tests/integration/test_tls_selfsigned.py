@@ -128,8 +128,9 @@ def test_validity_is_ten_years_from_an_hour_ago(pair):
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     start, end = openssl_date(cert, "startdate"), openssl_date(cert, "enddate")
     assert abs((now - datetime.timedelta(hours=1)) - start) < datetime.timedelta(minutes=10)
-    assert end.year == start.year + 10 and (end.month, end.day) in {
-        (start.month, start.day),
+    issued = start + datetime.timedelta(hours=1)  # valid from an hour before, until 10 years after
+    assert end.year == issued.year + 10 and (end.month, end.day) in {
+        (issued.month, issued.day),
         (2, 28),
     }
     assert end - start - datetime.timedelta(hours=1) >= datetime.timedelta(days=3650)
