@@ -219,8 +219,8 @@ static int read_in(struct smtp_conn *c)
 		if (n <= 0 || buf_append(&c->in, buf, (size_t)n) < 0)
 			return -1;
 		c->idle_at = clock_monotonic_ms() + idle_ms(c);
-		if (c->in.len >= CONN_READ_BUF)
-			return 0;
+		if (c->in.len >= CONN_READ_BUF || (!c->tls && (size_t)n < sizeof(buf)))
+			return 0; /* a short read drained the socket: poll says when more comes */
 	}
 	return 0;
 }
