@@ -13,13 +13,15 @@
 #include "hooks/hook_receive.h"
 #include "store/commit.h"
 #include "store/handoff.h"
+#include "serve/writer_sync.h"
 
 #define WRITER_HOOK_FIELDS 5
 
 struct chan {
 	int fd;
 	struct commit_claim claim;
-	int committed;              /* linked, waiting for the round's fsync */
+	int committed;              /* linked, waiting for a folder sync to start */
+	int syncing;                /* linked, in the batch being synced */
 	uint32_t seq;
 	struct ingest_result done;  /* the stored message, for the reply and the hooks */
 };
@@ -30,8 +32,9 @@ struct writer {
 	int master;                 /* -1 once the master has gone */
 	struct chan *chans;
 	size_t n;
-	struct ingest_result *hooks; /* this round's messages with hooks to fire */
+	struct ingest_result *hooks; /* this batch's messages with hooks to fire */
 	size_t nhooks;
+	struct writer_sync sync;
 };
 
 static struct handoff_packet writer_in, writer_out;
@@ -182,18 +185,16 @@ static void keep_for_hooks(struct writer *wr, struct ingest_result *r)
 	wr->hooks[wr->nhooks++] = *r;
 }
 
-/* The group commit: one fsync per folder for every message linked this round, then the
- * answers, then the hooks. */
-static void finish_round(struct writer *wr)
+/* The end of a group commit: the answers to the messages of the batch (those still
+ * connected), then the hooks. */
+static void finish_batch(struct writer *wr, int synced, int err)
 {
-	int synced = commit_sync(&wr->cs) == 0;
-	int err = errno;
 	time_t now = time(NULL);
 	for (size_t k = 0; k < wr->n; k++) {
 		struct chan *ch = &wr->chans[k];
-		if (!ch->committed)
+		if (!ch->syncing)
 			continue;
-		ch->committed = 0;
+		ch->syncing = 0;
 		if (synced) {
 			commit_record(&wr->cs, &ch->claim, now);
 			reply(ch, HANDOFF_DONE, HANDOFF_OK, 0, ch->done.path);
@@ -210,6 +211,25 @@ static void finish_round(struct writer *wr)
 	for (size_t k = 0; k < wr->nhooks; k++)
 		ingest_result_free(&wr->hooks[k]);
 	wr->nhooks = 0;
+}
+
+/* The group commit: every message linked since the last batch goes into a new one, whose
+ * folders (one fsync each) the sync thread takes while the loop goes on. */
+static void start_batch(struct writer *wr)
+{
+	int fds[WRITER_SYNC_MAX];
+	size_t waiting = 0;
+	for (size_t k = 0; k < wr->n; k++)
+		if (wr->chans[k].committed) {
+			wr->chans[k].committed = 0;
+			wr->chans[k].syncing = 1;
+			waiting++;
+		}
+	if (!waiting)
+		return;
+	int n = commit_sync_take(&wr->cs, fds, WRITER_SYNC_MAX);
+	if (n <= 0 || writer_sync_submit(&wr->sync, fds, (size_t)n) < 0)
+		finish_batch(wr, n == 0, errno);
 }
 
 static void take_channel(struct writer *wr)
@@ -241,7 +261,12 @@ static void round_of(struct writer *wr, struct pollfd *pfd)
 	for (size_t k = n; k-- > 0;)
 		if (pfd[k].revents && serve_chan(wr, &wr->chans[k]) < 0)
 			chan_close(wr, k);
-	finish_round(wr);
+	if (pfd[n + 1].revents) {
+		int synced = writer_sync_result(&wr->sync) == 0;
+		finish_batch(wr, synced, errno);
+	}
+	if (!wr->sync.busy)
+		start_batch(wr);
 	if (wr->master >= 0 && pfd[n].revents)
 		take_channel(wr);
 }
@@ -250,17 +275,20 @@ int writer_run(struct config_watch *w, int master, uid_t worker_uid)
 {
 	struct writer wr = {.w = w, .master = master};
 	commit_store_init(&wr.cs, &w->cfg, w->data_dir, worker_uid);
-	if (fcntl(master, F_SETFL, O_NONBLOCK) < 0)
+	if (fcntl(master, F_SETFL, O_NONBLOCK) < 0 || writer_sync_start(&wr.sync) < 0)
 		return 1;
 	log_event(LOG_INFO, "writer.started", NULL);
-	while (wr.master >= 0 || wr.n) {
-		struct pollfd *pfd = calloc(wr.n + 1, sizeof(*pfd));
+	while (wr.master >= 0 || wr.n || wr.sync.busy) {
+		struct pollfd *pfd = calloc(wr.n + 2, sizeof(*pfd));
 		if (!pfd)
 			return 1;
-		for (size_t k = 0; k < wr.n; k++)
-			pfd[k] = (struct pollfd){wr.chans[k].fd, POLLIN, 0};
+		for (size_t k = 0; k < wr.n; k++) { /* a message in a group commit waits for it */
+			const struct chan *ch = &wr.chans[k];
+			pfd[k] = (struct pollfd){ch->committed || ch->syncing ? -1 : ch->fd, POLLIN, 0};
+		}
 		pfd[wr.n] = (struct pollfd){wr.master, POLLIN, 0};
-		int r = poll(pfd, wr.n + 1, -1);
+		pfd[wr.n + 1] = (struct pollfd){wr.sync.busy ? wr.sync.chan : -1, POLLIN, 0};
+		int r = poll(pfd, wr.n + 2, -1);
 		if (r > 0) {
 			if (config_watch_refresh(w, 0))
 				commit_store_reset(&wr.cs, &w->cfg);
@@ -270,6 +298,7 @@ int writer_run(struct config_watch *w, int master, uid_t worker_uid)
 		if (r < 0 && errno != EINTR)
 			return 1;
 	}
+	writer_sync_stop(&wr.sync);
 	commit_store_free(&wr.cs);
 	free(wr.chans);
 	free(wr.hooks);

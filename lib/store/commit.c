@@ -40,28 +40,52 @@ static int failed(char err[ERR_SIZE], const char *what, const char *where)
 void commit_store_init(struct commit_store *cs, const struct config *cfg, const char *data_dir,
 		       uid_t worker_uid)
 {
-	*cs = (struct commit_store){cfg, data_dir, worker_uid, 0, NULL, 0};
+	*cs = (struct commit_store){cfg, data_dir, worker_uid, 0, NULL, 0, NULL, 0, 0};
 	long long max = config_limits_get(&cfg->limits, LIMK_MAX_MESSAGE_SIZE);
 	cs->file_max = (off_t)(4 * max + 1024 * 1024);
+}
+
+/* A dirty folder's descriptor stays open for the next sync; if it cannot be kept, it is
+ * synced now. */
+static void keep_unsynced(struct commit_store *cs, int dirfd)
+{
+	int *grown = realloc(cs->unsynced, (cs->nunsynced + 1) * sizeof(*grown));
+	if (grown) {
+		cs->unsynced = grown;
+		cs->unsynced[cs->nunsynced++] = dirfd;
+		return;
+	}
+	if (fsync(dirfd) < 0 && !cs->unsynced_err)
+		cs->unsynced_err = errno; /* the next batch fails: its messages are not acknowledged */
+	close(dirfd);
 }
 
 void commit_store_reset(struct commit_store *cs, const struct config *cfg)
 {
 	for (size_t k = 0; k < cs->nboxes; k++) {
-		close(cs->boxes[k].dirfd);
+		if (cs->boxes[k].dirty)
+			keep_unsynced(cs, cs->boxes[k].dirfd);
+		else
+			close(cs->boxes[k].dirfd);
 		close(cs->boxes[k].lockfd);
 		dedup_index_free(&cs->boxes[k].dedup);
 	}
-	cs->nboxes = 0;
+	free(cs->boxes);
+	int *unsynced = cs->unsynced, unsynced_err = cs->unsynced_err;
+	size_t nunsynced = cs->nunsynced;
 	commit_store_init(cs, cfg, cs->data_dir, cs->worker_uid);
-	cs->boxes = NULL;
+	cs->unsynced = unsynced;
+	cs->nunsynced = nunsynced;
+	cs->unsynced_err = unsynced_err;
 }
 
 void commit_store_free(struct commit_store *cs)
 {
-	struct commit_box *boxes = cs->boxes;
 	commit_store_reset(cs, cs->cfg);
-	free(boxes);
+	commit_sync_fds(cs->unsynced, cs->nunsynced);
+	free(cs->unsynced);
+	cs->unsynced = NULL;
+	cs->nunsynced = 0;
 }
 
 static int box_open(struct commit_store *cs, const struct mailbox *mb, struct commit_box *b)
@@ -351,16 +375,46 @@ int commit_link(struct commit_store *cs, struct commit_claim *c, int fd,
 	return HANDOFF_OK;
 }
 
-int commit_sync(struct commit_store *cs)
+int commit_sync_take(struct commit_store *cs, int *fds, size_t max)
 {
-	int rc = 0;
+	size_t n = 0;
+	int err = cs->unsynced_err, rc = err ? -1 : 0;
+	cs->unsynced_err = 0;
+	for (size_t k = 0; k < cs->nunsynced; k++) {
+		if (n < max)
+			fds[n++] = cs->unsynced[k];
+		else if (commit_sync_fds(&cs->unsynced[k], 1) < 0 && !err)
+			err = errno, rc = -1;
+	}
+	cs->nunsynced = 0;
 	for (size_t k = 0; k < cs->nboxes; k++) {
 		struct commit_box *b = &cs->boxes[k];
-		if (b->dirty && fsync(b->dirfd) < 0)
-			rc = -1;
+		if (!b->dirty)
+			continue;
 		b->dirty = 0;
+		int fd = n < max ? fcntl(b->dirfd, F_DUPFD_CLOEXEC, 0) : -1;
+		if (fd >= 0)
+			fds[n++] = fd;
+		else if (fsync(b->dirfd) < 0 && !err)
+			err = errno, rc = -1;
 	}
-	return rc;
+	if (rc == 0)
+		return (int)n;
+	commit_sync_fds(fds, n);
+	errno = err;
+	return -1;
+}
+
+int commit_sync_fds(const int *fds, size_t n)
+{
+	int err = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (fsync(fds[k]) < 0 && !err)
+			err = errno;
+		close(fds[k]);
+	}
+	errno = err;
+	return err ? -1 : 0;
 }
 
 void commit_unlink(const struct commit_claim *c, const char *path)

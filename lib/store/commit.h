@@ -42,6 +42,9 @@ struct commit_store {
 	off_t file_max;           /* largest file taken */
 	struct commit_box *boxes;
 	size_t nboxes;
+	int *unsynced;            /* folders linked into, closed by a reset before their sync: */
+	size_t nunsynced;         /* kept open for the next commit_sync_take */
+	int unsynced_err;         /* one of them failed to sync: the next batch fails */
 };
 
 /* One message being stored: claimed (named), given its attachments, then committed. */
@@ -61,7 +64,8 @@ typedef int (*commit_held_fn)(void *ctx, const char *mailbox, const char *stem);
 
 void commit_store_init(struct commit_store *cs, const struct config *cfg, const char *data_dir,
 		       uid_t worker_uid);
-/* After a config reload: every cached folder is closed (and made again on next use). */
+/* After a config reload: every cached folder is closed (and made again on next use); those
+ * still to be synced are kept open for the next commit_sync_take. */
 void commit_store_reset(struct commit_store *cs, const struct config *cfg);
 void commit_store_free(struct commit_store *cs);
 
@@ -76,14 +80,19 @@ int commit_claim(struct commit_store *cs, struct commit_claim *c, const char *rc
 int commit_file(struct commit_store *cs, struct commit_claim *c, const char *name, int fd,
 		char err[ERR_SIZE]);
 /* The .md: linked as <stem>.md (or into the bundle, which is then synced and renamed to
- * <stem>); its folder is marked for the next commit_sync. On HANDOFF_RESTEM the stem was taken
+ * <stem>); its folder is marked for the next commit_sync_take. On HANDOFF_RESTEM the stem was taken
  * by another process: c->stem holds a new free one and the worker renders again. path gets
  * the stored .md. */
 int commit_link(struct commit_store *cs, struct commit_claim *c, int fd,
 		commit_held_fn held, void *held_ctx, char path[AIMX_PATH_MAX], char err[ERR_SIZE]);
-/* fsyncs every folder linked into since the last call: once each. 0, or -1 with errno
- * (then none of those messages may be acknowledged). */
-int commit_sync(struct commit_store *cs);
+/* The folders linked into since the last call, once each, as new descriptors in fds (at
+ * most max; any beyond that are fsynced here), for commit_sync_fds, which may run in
+ * another thread while more messages are linked; their marks are cleared. Returns how many,
+ * or -1 with errno when one could not be synced here (the others are synced and closed,
+ * but none of those messages may be acknowledged). */
+int commit_sync_take(struct commit_store *cs, int *fds, size_t max);
+/* fsyncs and closes n descriptors: 0, or -1 with the first errno. */
+int commit_sync_fds(const int *fds, size_t n);
 /* Takes back a linked message whose folder could not be synced (path as commit_link gave). */
 void commit_unlink(const struct commit_claim *c, const char *path);
 /* Records the Message-ID once the message is durable. */

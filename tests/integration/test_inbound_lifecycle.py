@@ -188,6 +188,20 @@ def test_ipv6_listener_records_the_peer(aimx):
 DEV_PORT = 2525
 
 
+def dev_children(pid):
+    """(comm, real uid) of each child process of pid."""
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        kids = [int(k) for k in f.read().split()]
+    out = []
+    for k in kids:
+        with open("/proc/%d/comm" % k) as f:
+            comm = f.read().strip()
+        with open("/proc/%d/status" % k) as f:
+            uid = next(int(l.split()[1]) for l in f if l.startswith("Uid:"))
+        out.append((comm, uid))
+    return out
+
+
 def test_dev_mode_as_a_normal_user(aimx):
     """`make run`: `aimx serve --dev DIR` needs no root and no setup, says how to send a test mail
     and where it will land, and the mail sent that way over STARTTLS lands there."""
@@ -224,6 +238,10 @@ def test_dev_mode_as_a_normal_user(aimx):
         fm, _, _ = frontmatter(path)
         assert (fm["subject"], fm["mailbox"]) == ("dev smoke", "agent")
         assert os.stat(path).st_uid == pw.pw_uid
+        # the same processes as a root daemon's, all of them the invoking user's
+        kids = dev_children(proc.pid)
+        assert {"aimx-writer", "aimx-smtp"} <= {comm for comm, _ in kids}, kids
+        assert {uid for _, uid in kids} == {pw.pw_uid}, kids
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0, open(log.name).read()
     finally:

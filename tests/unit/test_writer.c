@@ -15,6 +15,7 @@
 #include "base/fileio.h"
 #include "serve/writer.h"
 #include "smtp/smtp_deliver.h"
+#include "store/commit.h"
 #include "store/handoff.h"
 #include "unit.h"
 
@@ -266,6 +267,29 @@ static void test_burst(struct wt *t)
 	close(chan);
 }
 
+/* A message linked but not yet synced when the config is reloaded (the folder cache
+ * reset) is still in the next group commit. */
+static void test_reset_keeps_unsynced(struct wt *t)
+{
+	struct commit_store cs;
+	struct commit_claim c = {.bundle_fd = -1};
+	char err[ERR_SIZE], path[AIMX_PATH_MAX];
+	int fds[4];
+	commit_store_init(&cs, &t->w.cfg, t->w.data_dir, geteuid());
+	int fd = wt_file(t, "r");
+	CHECK(commit_claim(&cs, &c, "bob@test.com", "bob", "2025-01-01-000000-reload", "", NULL,
+			   NULL, 1735689600, err) == HANDOFF_OK);
+	CHECK(commit_link(&cs, &c, fd, NULL, NULL, path, err) == HANDOFF_OK);
+	close(fd);
+	commit_abandon(&cs, &c);
+	commit_store_reset(&cs, &t->w.cfg);
+	int n = commit_sync_take(&cs, fds, 4);
+	CHECK(n == 1);
+	CHECK(n == 1 && commit_sync_fds(fds, 1) == 0);
+	CHECK(commit_sync_take(&cs, fds, 4) == 0); /* once */
+	commit_store_free(&cs);
+}
+
 void suite_writer(void)
 {
 	struct wt t;
@@ -277,5 +301,6 @@ void suite_writer(void)
 	test_forgeries(&t);
 	test_restem(&t);
 	test_burst(&t);
+	test_reset_keeps_unsynced(&t);
 	CHECK(wt_stop(&t) == 0);
 }
