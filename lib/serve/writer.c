@@ -214,7 +214,8 @@ static void finish_batch(struct writer *wr, int synced, int err)
 }
 
 /* The group commit: every message linked since the last batch goes into a new one, whose
- * folders (one fsync each) the sync thread takes while the loop goes on. */
+ * folders (one fsync each) the sync thread takes while the loop goes on (or the loop
+ * itself, when syncs cost next to nothing). */
 static void start_batch(struct writer *wr)
 {
 	int fds[WRITER_SYNC_MAX];
@@ -227,9 +228,12 @@ static void start_batch(struct writer *wr)
 		}
 	if (!waiting)
 		return;
-	int n = commit_sync_take(&wr->cs, fds, WRITER_SYNC_MAX);
-	if (n <= 0 || writer_sync_submit(&wr->sync, fds, (size_t)n) < 0)
-		finish_batch(wr, n == 0, errno);
+	int err = 0, n = commit_sync_take(&wr->cs, fds, WRITER_SYNC_MAX);
+	int done = n > 0 ? writer_sync_submit(&wr->sync, fds, (size_t)n, &err) : 1;
+	if (n < 0 || done < 0)
+		err = errno;
+	if (done)
+		finish_batch(wr, err == 0, err);
 }
 
 static void take_channel(struct writer *wr)

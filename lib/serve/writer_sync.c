@@ -3,9 +3,31 @@
 
 #include <errno.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/commit.h"
+
+struct sync_answer {
+	int err;          /* 0 when synced */
+	long long us;     /* how long it took */
+};
+
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The batch, timed. */
+static struct sync_answer sync_batch(const int *fds, size_t n)
+{
+	long long t0 = now_us();
+	struct sync_answer a = {commit_sync_fds(fds, n) == 0 ? 0 : errno, 0};
+	a.us = now_us() - t0;
+	return a;
+}
 
 /* Requests are packets of descriptor numbers (the same process: no passing needed); the
  * answer is the batch's errno, 0 when synced. The thread allocates nothing and takes no
@@ -20,8 +42,8 @@ static void *sync_thread(void *arg)
 			continue;
 		if (got <= 0)
 			break;
-		int err = commit_sync_fds(fds, (size_t)got / sizeof(int)) == 0 ? 0 : errno;
-		while (send(s->peer, &err, sizeof(err), MSG_NOSIGNAL) < 0 && errno == EINTR)
+		struct sync_answer a = sync_batch(fds, (size_t)got / sizeof(int));
+		while (send(s->peer, &a, sizeof(a), MSG_NOSIGNAL) < 0 && errno == EINTR)
 			;
 	}
 	return NULL;
@@ -31,6 +53,7 @@ int writer_sync_start(struct writer_sync *s)
 {
 	int pair[2];
 	s->busy = 0;
+	s->last_us = 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		return -1;
 	s->chan = pair[0];
@@ -44,8 +67,14 @@ int writer_sync_start(struct writer_sync *s)
 	return -1;
 }
 
-int writer_sync_submit(struct writer_sync *s, const int *fds, size_t n)
+int writer_sync_submit(struct writer_sync *s, const int *fds, size_t n, int *err)
 {
+	if (s->last_us < WRITER_SYNC_INLINE_US) {
+		struct sync_answer a = sync_batch(fds, n);
+		s->last_us = a.us;
+		*err = a.err;
+		return 1;
+	}
 	ssize_t sent;
 	while ((sent = send(s->chan, fds, n * sizeof(int), MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
@@ -62,15 +91,16 @@ int writer_sync_submit(struct writer_sync *s, const int *fds, size_t n)
 
 int writer_sync_result(struct writer_sync *s)
 {
-	int err = EIO;
+	struct sync_answer a = {EIO, 0};
 	ssize_t got;
-	while ((got = recv(s->chan, &err, sizeof(err), 0)) < 0 && errno == EINTR)
+	while ((got = recv(s->chan, &a, sizeof(a), 0)) < 0 && errno == EINTR)
 		;
 	s->busy = 0;
-	if (got != (ssize_t)sizeof(err))
-		err = got < 0 ? errno : EIO;
-	errno = err;
-	return err ? -1 : 0;
+	if (got != (ssize_t)sizeof(a))
+		a.err = got < 0 ? errno : EIO;
+	s->last_us = a.us;
+	errno = a.err;
+	return a.err ? -1 : 0;
 }
 
 void writer_sync_stop(struct writer_sync *s)
