@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/err.h"
 #include "dkim/dkim.h"
 #include "base/fileio.h"
 #include "crypto/private_key.h"
@@ -14,7 +15,7 @@ int main(int argc, char **argv)
 	if (argc != 4)
 		return 2;
 	struct private_key key;
-	char err[PRIVATE_KEY_ERR_SIZE];
+	char err[ERR_SIZE] = "";
 	struct buf msg = BUF_INIT;
 	int count = atoi(argv[3]);
 	if (private_key_load(argv[1], &key, err) < 0 || key.type != BR_KEYTYPE_RSA ||

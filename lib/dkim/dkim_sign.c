@@ -67,7 +67,7 @@ static int sign_hash(const unsigned char digest[32], const br_rsa_private_key *k
 	unsigned char sig[512];
 	size_t siglen = (key->n_bitlen + 7) / 8;
 	if (siglen > sizeof(sig) ||
-	    !br_rsa_i31_pkcs1_sign(BR_HASH_OID_SHA256, digest, 32, key, sig))
+	    !br_rsa_pkcs1_sign_get_default()(BR_HASH_OID_SHA256, digest, 32, key, sig))
 		return -1;
 	return base64_encode(b64, sig, siglen, 0);
 }

@@ -267,7 +267,7 @@ static enum dkim_sig_status check_crypto(const struct dkim_message *m, size_t id
 	if (s->rsa) {
 		unsigned char recovered[32];
 		ok = s->blen == key->nlen &&
-		     br_rsa_i31_pkcs1_vrfy(s->b, s->blen, BR_HASH_OID_SHA256, sizeof(recovered),
+		     br_rsa_pkcs1_vrfy_get_default()(s->b, s->blen, BR_HASH_OID_SHA256, sizeof(recovered),
 					   &key->rsa, recovered) &&
 		     memcmp(recovered, digest, sizeof(digest)) == 0;
 	} else {
