@@ -15,13 +15,13 @@ VERSION_STAMP := $(shell scripts/mkversion build/gen/build_version.h)
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wno-format-nonliteral
 CSTD     = -std=c11 -D_GNU_SOURCE
 INCS     = -I. -Ilib -Ibuild/gen -I$(DEPS)/include
-LIBS     = -lbearssl -lmd4c -lcjson -linih
+LIBS     = -lbearssl -lmd4c -lcjson -linih -lsodium
 
 MUSL_CFLAGS = $(CSTD) $(WARN) -Os -fno-strict-aliasing -ffunction-sections -fdata-sections $(INCS)
 MUSL_LDFLAGS = -static -Wl,--gc-sections -s -L$(DEPS)/lib
 ASAN_CFLAGS = $(CSTD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(INCS)
-ASAN_LDFLAGS = -fsanitize=address,undefined -L$(DEPS)/asan/lib
+ASAN_LDFLAGS = -fsanitize=address,undefined -Wl,--gc-sections -L$(DEPS)/asan/lib
 
 LIB_SRC     := $(sort $(wildcard lib/*/*.c))
 APPLET_SRC  := $(sort $(wildcard applets/*.c))
@@ -49,9 +49,9 @@ all: aimx
 bootstrap:
 	scripts/bootstrap
 
-deps: $(DEPS)/.built-v2
+deps: $(DEPS)/.built-v3
 
-$(DEPS)/.built-v2: scripts/deps
+$(DEPS)/.built-v3: scripts/deps
 	scripts/deps
 
 build/gen/usage.h: scripts/mkusage $(APPLET_SRC)
@@ -83,11 +83,11 @@ build/gen/unit_suites.h: $(UNIT_SRC)
 	{ echo '/* Generated from the unit test sources; do not edit. */'; \
 	  sed -n 's/^void \(suite_[a-z0-9_]*\)(void)$$/SUITE(\1)/p' $(UNIT_SRC); } > $@.tmp && mv $@.tmp $@
 
-build/musl/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
+build/musl/%.o: %.c | $(DEPS)/.built-v3 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(MUSL_CC) $(MUSL_CFLAGS) -MMD -MP -c $< -o $@
 
-build/asan/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
+build/asan/%.o: %.c | $(DEPS)/.built-v3 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(ASAN_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -138,7 +138,7 @@ fuzz-build:
 	@command -v $(FUZZ_CC) >/dev/null || { echo "$(FUZZ_CC) not found; run scripts/bootstrap-fuzz" >&2; exit 1; }
 	$(MAKE) $(FUZZERS)
 
-build/fuzz/obj/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
+build/fuzz/obj/%.o: %.c | $(DEPS)/.built-v3 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -147,14 +147,14 @@ build/fuzz/libaimx.a: $(FUZZ_LIB_OBJ)
 
 $(FUZZERS): build/fuzz/%: build/fuzz/obj/tests/fuzz/%.o \
 		$(FUZZ_SUPPORT_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/libaimx.a
-	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ -L$(DEPS)/asan/lib $(LIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) -Wl,--gc-sections -o $@ $^ -L$(DEPS)/asan/lib $(LIBS)
 
 # Every corpus file and past crash reproducer through every fuzz target, in `make check`: the
 # targets built with gcc's ASan/UBSan and tests/fuzz/replay/replay_main.c in libFuzzer's place
 # (no clang, no new fuzzing; seconds).
 REPLAYERS := $(FUZZ_SRC:tests/fuzz/%.c=build/replay/%)
 
-build/replay/obj/%.o: %.c | $(DEPS)/.built-v2 build/gen/usage.h build/gen/unit_suites.h
+build/replay/obj/%.o: %.c | $(DEPS)/.built-v3 build/gen/usage.h build/gen/unit_suites.h
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(ASAN_CFLAGS) -DFUZZ_LIBFUZZER -MMD -MP -c $< -o $@
 
