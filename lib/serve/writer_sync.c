@@ -3,29 +3,22 @@
 
 #include <errno.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "store/commit.h"
 
 struct sync_answer {
 	int err;          /* 0 when synced */
-	long long us;     /* how long it took */
+	int64_t us;       /* how long it took */
 };
-
-static long long now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* The batch, timed. */
 static struct sync_answer sync_batch(const int *fds, size_t n)
 {
-	long long t0 = now_us();
+	int64_t t0 = clock_monotonic_us();
 	struct sync_answer a = {commit_sync_fds(fds, n) == 0 ? 0 : errno, 0};
-	a.us = now_us() - t0;
+	a.us = clock_monotonic_us() - t0;
 	return a;
 }
 

@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define WRITER_SYNC_MAX 1024 /* folders in one batch (the writer has at most this many channels) */
 
@@ -14,7 +15,7 @@ struct writer_sync {
 	int chan;  /* the loop's end of the thread's channel; readable when a batch is done */
 	int peer;  /* the thread's end */
 	int busy;  /* a batch is with the thread */
-	long long last_us; /* how long the last batch took */
+	int64_t last_us; /* how long the last batch took */
 	pthread_t thread;
 };
 
