@@ -112,12 +112,42 @@ static void take_line(struct dedup_index *ix, const char *line, size_t n)
 	put(ix, key_of(d), t);
 }
 
-/* Reads the lines appended since the last read (by us or by other processes). */
+static void log_close(struct dedup_index *ix)
+{
+	if (ix->log_fd >= 0)
+		close(ix->log_fd);
+	ix->log_fd = -1;
+}
+
+/* The log, kept open for appends from the first record on (made with its folder if need
+ * be). The descriptor, or -1 with errno. */
+static int log_open(struct dedup_index *ix)
+{
+	char dir[DEDUP_PATH_MAX];
+	if (ix->log_fd >= 0)
+		return ix->log_fd;
+	ix->log_fd = open(ix->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (ix->log_fd < 0 && errno == ENOENT) {
+		snprintf(dir, sizeof(dir), "%s", ix->path);
+		*strrchr(dir, '/') = '\0';
+		if (fileio_mkdir_p(dir, 0700) == 0)
+			ix->log_fd = open(ix->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+					  0600);
+	}
+	return ix->log_fd;
+}
+
+/* Reads the lines appended since the last read (by us or by other processes). A log that
+ * was removed or replaced meanwhile (by hand) is reopened and read again from its start. */
 static int catch_up(struct dedup_index *ix)
 {
 	struct stat st;
-	if (stat(ix->path, &st) < 0)
+	if (ix->log_fd >= 0 && (fstat(ix->log_fd, &st) < 0 || st.st_nlink == 0))
+		log_close(ix);
+	if (ix->log_fd < 0 && stat(ix->path, &st) < 0)
 		return errno == ENOENT ? 0 : -1;
+	if (st.st_size < ix->read_to)
+		ix->read_to = 0, ix->lines = 0;
 	if (st.st_size <= ix->read_to)
 		return 0;
 	int fd = open(ix->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -143,6 +173,7 @@ int dedup_index_open(struct dedup_index *ix, const char *data_dir, const char *m
 {
 	char dir[DEDUP_PATH_MAX];
 	memset(ix, 0, sizeof(*ix));
+	ix->log_fd = -1;
 	if (path_join(dir, sizeof(dir), data_dir, ".aimx/msgid") < 0 ||
 	    snprintf(ix->path, sizeof(ix->path), "%s/%s.log", dir, mailbox) >= (int)sizeof(ix->path)) {
 		errno = ENAMETOOLONG;
@@ -202,6 +233,8 @@ static void compact(struct dedup_index *ix, time_t now)
 	}
 	if (fileio_write_atomic(ix->path, text.data ? text.data : "", text.len, 0600, (uid_t)-1,
 				0) == 0) {
+		log_close(ix); /* the next record opens the new log */
+		live.log_fd = -1;
 		free(ix->keys);
 		free(ix->times);
 		*ix = live;
@@ -217,22 +250,17 @@ static void compact(struct dedup_index *ix, time_t now)
 int dedup_index_record(struct dedup_index *ix, const char *message_id, time_t now)
 {
 	unsigned char d[DEDUP_HEX / 2];
-	char line[DEDUP_LINE_MAX], dir[DEDUP_PATH_MAX];
+	char line[DEDUP_LINE_MAX];
 	if (!message_id || !*message_id)
 		return 0;
 	digest_of(message_id, d);
 	int n = format_line(line, d, now);
-	snprintf(dir, sizeof(dir), "%s", ix->path);
-	*strrchr(dir, '/') = '\0';
-	int fd = open(ix->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno == ENOENT && fileio_mkdir_p(dir, 0700) == 0)
-		fd = open(ix->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	catch_up(ix);
+	int fd = log_open(ix);
 	if (fd < 0)
 		return -1;
-	catch_up(ix);
 	int rc = fileio_write_all(fd, line, (size_t)n);
 	int saved = errno;
-	close(fd);
 	if (rc == 0) {
 		ix->read_to += n;
 		ix->lines++;
@@ -246,6 +274,7 @@ int dedup_index_record(struct dedup_index *ix, const char *message_id, time_t no
 
 void dedup_index_free(struct dedup_index *ix)
 {
+	log_close(ix);
 	free(ix->keys);
 	free(ix->times);
 	memset(ix, 0, sizeof(*ix));
@@ -268,6 +297,7 @@ int dedup_record(const char *data_dir, const char *mailbox, const char *message_
 		return 0;
 	if (dedup_index_open(&ix, data_dir, mailbox) < 0)
 		return -1;
+	ix.compacted_at = now; /* rewriting the log is the long-lived holder's hourly job */
 	int rc = dedup_index_record(&ix, message_id, now);
 	int saved = errno;
 	dedup_index_free(&ix);

@@ -22,6 +22,7 @@ struct dedup_index {
 	size_t lines;       /* lines in the log */
 	long long read_to;  /* bytes of the log read so far (other processes append too) */
 	time_t compacted_at; /* last rewrite; 0: none yet */
+	int log_fd;         /* the log, open for appends once written to; -1 before */
 };
 
 /* Loads the mailbox's log (an absent one is empty). 0, or -1 with errno. */

@@ -72,9 +72,49 @@ static void test_compaction(const char *data)
 	CHECK(dedup_seen(data, "bulk", "new@x", T0 + DEDUP_TTL_SECONDS + 2));
 }
 
+/* A one-off record (`aimx ingest`) appends and never rewrites the log, however long and
+ * stale: that is the long-lived holder's job, and a rewrite under it would move its offset. */
+static void test_one_off_never_compacts(const char *data)
+{
+	struct dedup_index ix;
+	CHECK(dedup_index_open(&ix, data, "oneoff") == 0);
+	CHECK(dedup_index_record(&ix, "first@x", T0) == 0);
+	int fd = open(ix.path, O_WRONLY | O_APPEND);
+	char line[64];
+	int bad = fd < 0;
+	for (int k = 0; k < 5000 && !bad; k++) {
+		int n = snprintf(line, sizeof(line), "%d %032x\n", T0, k + 1);
+		bad = write(fd, line, (size_t)n) != n;
+	}
+	CHECK(!bad);
+	if (fd >= 0)
+		close(fd);
+	long long inode = log_inode(&ix);
+	CHECK(dedup_record(data, "oneoff", "later@x", T0 + 10 * DEDUP_TTL_SECONDS) == 0);
+	CHECK(inode > 0 && log_inode(&ix) == inode);
+	dedup_index_free(&ix);
+}
+
+/* The log removed by hand under a holder: what is appended to the new one is still seen. */
+static void test_log_replaced(const char *data)
+{
+	struct dedup_index ix;
+	CHECK(dedup_index_open(&ix, data, "gone") == 0);
+	CHECK(dedup_index_record(&ix, "a@x", T0) == 0);
+	CHECK(dedup_index_record(&ix, "b@x", T0) == 0);
+	CHECK(unlink(ix.path) == 0);
+	CHECK(dedup_record(data, "gone", "c@x", T0 + 1) == 0);
+	CHECK(dedup_index_seen(&ix, "c@x", T0 + 2));
+	CHECK(dedup_index_record(&ix, "d@x", T0 + 3) == 0);
+	dedup_index_free(&ix);
+	CHECK(dedup_seen(data, "gone", "d@x", T0 + 4)); /* written to the new log, not the old */
+}
+
 void suite_dedup(void)
 {
 	const char *data = unit_tmpdir("dedup");
 	test_seen_and_ttl(data);
 	test_compaction(data);
+	test_one_off_never_compacts(data);
+	test_log_replaced(data);
 }
