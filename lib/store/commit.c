@@ -378,13 +378,13 @@ int commit_link(struct commit_store *cs, struct commit_claim *c, int fd,
 int commit_sync_take(struct commit_store *cs, int *fds, size_t max)
 {
 	size_t n = 0;
-	int err = cs->unsynced_err, rc = err ? -1 : 0;
+	int err = cs->unsynced_err;
 	cs->unsynced_err = 0;
 	for (size_t k = 0; k < cs->nunsynced; k++) {
 		if (n < max)
 			fds[n++] = cs->unsynced[k];
 		else if (commit_sync_fds(&cs->unsynced[k], 1) < 0 && !err)
-			err = errno, rc = -1;
+			err = errno;
 	}
 	cs->nunsynced = 0;
 	for (size_t k = 0; k < cs->nboxes; k++) {
@@ -396,9 +396,9 @@ int commit_sync_take(struct commit_store *cs, int *fds, size_t max)
 		if (fd >= 0)
 			fds[n++] = fd;
 		else if (fsync(b->dirfd) < 0 && !err)
-			err = errno, rc = -1;
+			err = errno;
 	}
-	if (rc == 0)
+	if (!err)
 		return (int)n;
 	commit_sync_fds(fds, n);
 	errno = err;
