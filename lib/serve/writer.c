@@ -282,10 +282,16 @@ int writer_run(struct config_watch *w, int master, uid_t worker_uid)
 	if (fcntl(master, F_SETFL, O_NONBLOCK) < 0 || writer_sync_start(&wr.sync) < 0)
 		return 1;
 	log_event(LOG_INFO, "writer.started", NULL);
+	struct pollfd *pfd = NULL; /* one per channel, the master's, the sync thread's */
+	size_t pfd_cap = 0;
 	while (wr.master >= 0 || wr.n || wr.sync.busy) {
-		struct pollfd *pfd = calloc(wr.n + 2, sizeof(*pfd));
-		if (!pfd)
-			return 1;
+		if (wr.n + 2 > pfd_cap) {
+			struct pollfd *grown = realloc(pfd, (wr.n + 2) * sizeof(*pfd));
+			if (!grown)
+				return 1;
+			pfd = grown;
+			pfd_cap = wr.n + 2;
+		}
 		for (size_t k = 0; k < wr.n; k++) { /* a message in a group commit waits for it */
 			const struct chan *ch = &wr.chans[k];
 			pfd[k] = (struct pollfd){ch->committed || ch->syncing ? -1 : ch->fd, POLLIN, 0};
@@ -298,10 +304,10 @@ int writer_run(struct config_watch *w, int master, uid_t worker_uid)
 				commit_store_reset(&wr.cs, &w->cfg);
 			round_of(&wr, pfd);
 		}
-		free(pfd);
 		if (r < 0 && errno != EINTR)
 			return 1;
 	}
+	free(pfd);
 	writer_sync_stop(&wr.sync);
 	commit_store_free(&wr.cs);
 	free(wr.chans);
